@@ -1,0 +1,204 @@
+"""The ``course`` command: run the chapters, regenerate stored outputs, check the set-up,
+write exercises and grade submissions.
+
+    course doctor                        versions and whether the course kernel is registered
+    course run [CHAPTER...] [-p NAME VALUE ...] [--smoke] [--output-dir DIR]
+    course outputs [CHAPTER...]          re-execute notebooks in place (stored outputs)
+    course exercises                     write exercises/ from solutions/
+    course grade SUBMISSION... [...]     grade student notebooks into a gradebook
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.metadata
+import platform
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main", "build_parser"]
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _first_version(*distributions: str) -> str | None:
+    for name in distributions:
+        version = _version(name)
+        if version is not None:
+            return version
+    return None
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Print the versions the course depends on; exit 1 with a fix for whatever is missing."""
+    from course_lib.notebooks import COURSE_KERNEL
+
+    problems: list[str] = []
+    install_hint = "install the course with `make test` (or `pip install -e '.[dev]'`)"
+    print(f"{'Python':<22}{platform.python_version()} ({sys.executable})")
+    if sys.version_info < (3, 10) or sys.version_info >= (3, 14):
+        problems.append("Python 3.10 to 3.13 is required: create the venv with one of those.")
+
+    rows = [
+        ("numpy", ("numpy",)),
+        ("TensorFlow", ("tensorflow-cpu", "tensorflow", "tensorflow-macos")),
+        ("Keras", ("keras",)),
+        ("papermill", ("papermill",)),
+        ("nbval", ("nbval",)),
+        ("scikit-learn", ("scikit-learn",)),
+        ("matplotlib", ("matplotlib",)),
+    ]
+    for label, distributions in rows:
+        version = _first_version(*distributions)
+        print(f"{label:<22}{version or 'MISSING'}")
+        if version is None:
+            problems.append(f"{label} is not installed: {install_hint}.")
+
+    keras_version = _version("keras")
+    if keras_version is not None:
+        major = int(keras_version.split(".")[0])
+        backend = "unknown"
+        if not args.fast:
+            try:
+                from course_lib.keras_models import setup_keras
+
+                backend = setup_keras(0).backend.backend()
+            except Exception as error:  # noqa: BLE001 - doctor reports, never crashes
+                backend = f"failed to import: {type(error).__name__}: {error}"
+                problems.append(f"Keras could not be imported ({error}): {install_hint}.")
+        print(f"{'Keras backend':<22}{backend}")
+        if major < 3:
+            problems.append(f"Keras 3 is required, found {keras_version}: {install_hint}.")
+
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        specs = KernelSpecManager().find_kernel_specs()
+    except ImportError:
+        specs = {}
+    registered = COURSE_KERNEL in specs
+    where = specs.get(COURSE_KERNEL, "not registered")
+    print(f"{'course kernel':<22}{COURSE_KERNEL}: {where}")
+    if not registered:
+        problems.append(
+            f"The Jupyter kernel `{COURSE_KERNEL}` is not registered in this environment: run "
+            f"`{sys.executable} -m ipykernel install --sys-prefix --name {COURSE_KERNEL} "
+            f"--display-name 'Python 3 (course)'` (the Makefile does this)."
+        )
+
+    if problems:
+        print("\nProblems found:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print("\nEverything the course needs is here.")
+    return 0
+
+
+def _parameters(pairs: Sequence[Sequence[str]] | None) -> dict[str, object]:
+    from course_lib.notebooks import parse_parameter_value
+
+    return {name: parse_parameter_value(value) for name, value in (pairs or [])}
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Execute chapters through papermill into an output folder."""
+    from course_lib.notebooks import resolve_chapters, run_notebooks
+
+    notebooks = resolve_chapters(args.chapters)
+    if not notebooks:
+        print("No chapter notebooks exist yet (notebooks/NN_*.ipynb): nothing to run.")
+        return 0
+    if not args.chapters:
+        print(f"Running the {len(notebooks)} chapter(s) that exist: "
+              + ", ".join(nb.stem for nb in notebooks))
+    results = run_notebooks(notebooks, output_dir=args.output_dir,
+                            parameters=_parameters(args.parameter), smoke=args.smoke)
+    failed = 0
+    for result in results:
+        if result.ok:
+            print(f"  ok      {result.notebook.name:<28}{result.seconds:7.1f} s -> {result.output}")
+        else:
+            failed += 1
+            print(f"  FAILED  {result.notebook.name:<28}{result.seconds:7.1f} s: {result.error}",
+                  file=sys.stderr)
+    total = sum(r.seconds for r in results)
+    print(f"{len(results) - failed} of {len(results)} notebooks ran in {total:.1f} s.")
+    return 1 if failed else 0
+
+
+def cmd_outputs(args: argparse.Namespace) -> int:
+    """Regenerate the stored outputs of chapters in place, with default parameters."""
+    from course_lib.notebooks import regenerate_outputs, resolve_chapters
+
+    notebooks = resolve_chapters(args.chapters)
+    if not notebooks:
+        print("No chapter notebooks exist yet: nothing to regenerate.")
+        return 0
+    results = regenerate_outputs(notebooks)
+    failed = [r for r in results if not r.ok]
+    for result in results:
+        status = "stored" if result.ok else f"FAILED, left unchanged: {result.error}"
+        print(f"  {result.notebook.name:<28}{result.seconds:7.1f} s  {status}")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="course",
+        description="Neural networks and deep learning: run the course, grade exercises.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    doctor = sub.add_parser("doctor", help="check the set-up and print versions")
+    doctor.add_argument("--fast", action="store_true",
+                        help="do not import Keras to report its backend")
+    doctor.set_defaults(func=cmd_doctor)
+
+    run = sub.add_parser("run", help="execute chapters with papermill into build/")
+    run.add_argument("chapters", nargs="*", metavar="CHAPTER",
+                     help="chapter number, name or notebook path (default: all)")
+    run.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                     help="set a notebook parameter, e.g. -p epochs 20 (repeatable)")
+    run.add_argument("--smoke", action="store_true",
+                     help="the quick configuration (smoke=True), as CI runs it")
+    run.add_argument("--output-dir", default="build", type=Path,
+                     help="where executed notebooks go (default: build)")
+    run.set_defaults(func=cmd_run)
+
+    outputs = sub.add_parser("outputs",
+                             help="regenerate the stored outputs of notebooks/ in place")
+    outputs.add_argument("chapters", nargs="*", metavar="CHAPTER",
+                         help="chapter number, name or notebook path (default: all)")
+    outputs.set_defaults(func=cmd_outputs)
+
+    try:
+        grading_cli = importlib.import_module("course_lib.grading.cli")
+    except ModuleNotFoundError as error:
+        if error.name not in ("course_lib.grading", "course_lib.grading.cli"):
+            raise
+    else:
+        grading_cli.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"course {args.command}: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

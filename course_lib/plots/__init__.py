@@ -1,0 +1,29 @@
+"""The course's pictures. Every function returns a matplotlib Figure; end the cell with
+``plt.show()``.
+
+The module ``course_lib.plots.applications`` holds chapter 4's plots.
+"""
+
+from course_lib.plots.activations import plot_activations
+from course_lib.plots.boundaries import (
+    plot_decision_boundaries,
+    plot_decision_boundary,
+    predict_proba_fn,
+)
+from course_lib.plots.gradients import plot_gradient_norms
+from course_lib.plots.network import layer_sizes, plot_network
+from course_lib.plots.optimization import plot_loss_surface
+from course_lib.plots.training import history_dict, plot_history
+
+__all__ = [
+    "history_dict",
+    "layer_sizes",
+    "plot_activations",
+    "plot_decision_boundaries",
+    "plot_decision_boundary",
+    "plot_gradient_norms",
+    "plot_history",
+    "plot_loss_surface",
+    "plot_network",
+    "predict_proba_fn",
+]

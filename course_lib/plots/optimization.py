@@ -1,0 +1,86 @@
+"""Gradient descent made visible: paths of the parameters over the contours of a loss."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = ["plot_loss_surface"]
+
+
+def plot_loss_surface(
+    loss_fn: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    paths: Mapping[str, np.ndarray] | None = None,
+    xlim: tuple[float, float] = (-2.0, 2.0),
+    ylim: tuple[float, float] = (-2.0, 2.0),
+    levels: int = 25,
+    resolution: int = 200,
+    xlabel: str = "w1",
+    ylabel: str = "w2",
+    log_levels: bool = True,
+    title: str = "Loss surface and gradient-descent paths",
+    ax=None,
+):
+    """Contours of a two-parameter loss with optimisation paths drawn on top.
+
+    Args:
+        loss_fn: ``loss_fn(W1, W2)`` evaluated element-wise on two grids of the same shape.
+        paths: ``{label: array of shape (steps, 2)}``, the parameters visited, start first.
+        xlim, ylim: the window shown.
+        levels: number of contour levels.
+        resolution: grid points per axis.
+        log_levels: space the levels geometrically (useful when the loss spans decades).
+        ax: an existing Axes to draw on.
+
+    Returns:
+        The matplotlib Figure.
+    """
+    paths = dict(paths or {})
+    for label, path in paths.items():
+        p = np.asarray(path)
+        if p.ndim != 2 or p.shape[1] != 2 or len(p) < 1:
+            raise ValueError(
+                f"Received an invalid value for `paths[{label!r}]`, expected an array of shape "
+                f"(steps, 2). Received: shape={p.shape}"
+            )
+    w1 = np.linspace(*xlim, resolution)
+    w2 = np.linspace(*ylim, resolution)
+    W1, W2 = np.meshgrid(w1, w2)  # (resolution, resolution)
+    L = np.asarray(loss_fn(W1, W2), dtype=float)
+    if L.shape != W1.shape:
+        raise ValueError(
+            "Received an invalid value for `loss_fn`, expected it to return an array shaped like "
+            f"its inputs {W1.shape}. Received: shape={L.shape}"
+        )
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 5.2))
+    else:
+        fig = ax.figure
+    lo, hi = float(L.min()), float(L.max())
+    if log_levels and hi > lo:
+        offset = lo - 1e-3 * (hi - lo)
+        lv = offset + np.geomspace(1e-3 * (hi - lo), hi - offset, levels)
+    else:
+        lv = levels
+    cs = ax.contourf(W1, W2, L, levels=lv, cmap="viridis", alpha=0.85)
+    ax.contour(W1, W2, L, levels=lv, colors="white", linewidths=0.4, alpha=0.6)
+    fig.colorbar(cs, ax=ax, label="loss", format="%.2g")
+    colors = ["#e41a1c", "#ff7f00", "#f781bf", "#ffff33", "#a65628", "#ffffff"]
+    for (label, path), color in zip(paths.items(), colors * 3, strict=False):
+        p = np.asarray(path, dtype=float)
+        ax.plot(
+            p[:, 0], p[:, 1], "-o", color=color, ms=3, lw=1.5, label=f"{label} ({len(p) - 1} steps)"
+        )
+        ax.plot(p[0, 0], p[0, 1], "s", color=color, ms=8, mec="k")
+        ax.plot(p[-1, 0], p[-1, 1], "*", color=color, ms=14, mec="k")
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if paths:
+        ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    fig.tight_layout()
+    return fig
