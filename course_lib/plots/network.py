@@ -172,7 +172,7 @@ def plot_network(
         ax.text(xs[i], bottom - 0.22, f"{label}\n{detail}", ha="center", va="top", fontsize=9)
 
     ax.set_xlim(-0.6, len(sizes) - 0.4)
-    ax.set_ylim(bottom - 0.75, 1.2)
+    ax.set_ylim(bottom - 0.75, -bottom + 0.3)
     ax.axis("off")
     n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
     ax.set_title(title or f"{' → '.join(map(str, sizes))}  ({n_params:,} parameters)")

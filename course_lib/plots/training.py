@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["history_dict", "plot_history"]
 
@@ -71,7 +72,10 @@ def plot_history(
     fig, axes = plt.subplots(1, len(metrics), figsize=(5.0 * len(metrics), 3.8), squeeze=False)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, metric in zip(axes[0], metrics, strict=False):
-        for (label, hist), color in zip(runs.items(), colors * 4, strict=False):
+        for i, ((label, hist), color) in enumerate(zip(runs.items(), colors * 4, strict=False)):
+            # Later runs are drawn thinner with other markers, so identical curves stay visible.
+            lw = max(1.0, 3.0 - 0.8 * i)
+            marker = "ox+^sv"[i % 6] if markers else None
             prefix = f"{label} " if label else ""
             epochs = np.arange(1, len(hist[metric]) + 1)
             ax.plot(
@@ -79,8 +83,9 @@ def plot_history(
                 hist[metric],
                 "-",
                 color=color,
-                marker="o" if markers else None,
-                ms=3,
+                marker=marker,
+                lw=lw,
+                ms=5,
                 label=f"{prefix}train",
             )
             if f"val_{metric}" in hist:
@@ -89,10 +94,12 @@ def plot_history(
                     hist[f"val_{metric}"],
                     "--",
                     color=color,
-                    marker="s" if markers else None,
-                    ms=3,
+                    marker=marker,
+                    lw=lw,
+                    ms=5,
                     label=f"{prefix}validation",
                 )
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.set_title(metric)
