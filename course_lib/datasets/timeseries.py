@@ -52,7 +52,9 @@ class TimeSeries:
         """Length, date range and the three parts, one line each."""
         lines = [self.source, f"{self.name} [{self.units}], {len(self.values)} steps"]
         bounds = (0, self.train_end, self.val_end, len(self.values))
-        for part, start, stop in zip(("train", "val", "test"), bounds[:-1], bounds[1:]):
+        for part, start, stop in zip(
+            ("train", "val", "test"), bounds[:-1], bounds[1:], strict=True
+        ):
             lines.append(
                 f"{part:>5}: {stop - start} steps, {self.dates[start]} .. {self.dates[stop - 1]}"
             )
