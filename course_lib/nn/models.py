@@ -1,0 +1,742 @@
+"""``Sequential``: a stack of layers with Keras's ``compile``/``fit``/``evaluate``/``predict``.
+
+Compute semantics follow Keras 3 (TensorFlow backend), in float32:
+
+* a crossentropy loss after a final sigmoid/softmax is computed from the logits;
+* ``validation_split`` takes the last samples, before any shuffling;
+* an epoch's ``loss`` and metrics are means over every sample, using each batch's predictions
+  made before that batch's update;
+* ``"accuracy"`` is resolved from the label and output shapes.
+
+All randomness (initialisation, shuffling, dropout) comes from ``course_lib.seeding.get_rng()``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+import warnings
+
+import numpy as np
+
+from course_lib.nn import losses as losses_module
+from course_lib.nn import metrics as metrics_module
+from course_lib.nn import optimizers as optimizers_module
+from course_lib.nn._validation import (
+    check_finite,
+    check_float_range,
+    check_positive_int,
+    invalid,
+)
+from course_lib.nn.callbacks import Callback, History
+from course_lib.nn.layers import InputLayer, Layer, unique_name
+from course_lib.seeding import get_rng
+
+__all__ = ["Sequential"]
+
+_PROBABILITIES, _KERAS_LOGITS, _FROM_LOGITS = 0, 1, 2
+
+
+def _shape_str(shape) -> str:
+    dims = ["None", *(str(d) for d in shape)]
+    return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+def _readable_size(n_bytes: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n_bytes < 1024 or unit == "GB":
+            return f"{n_bytes:.2f} {unit}"
+        n_bytes /= 1024
+    return f"{n_bytes:.2f} GB"
+
+
+def _check_verbose(verbose) -> int:
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2) or isinstance(verbose, bool):
+        raise invalid("verbose", "one of 0, 1, 2 or 'auto'", verbose)
+    return int(verbose)
+
+
+class Sequential:
+    """A linear stack of layers, with the Keras 3 API.
+
+    >>> model = Sequential([Input(shape=(20,)), Dense(32, activation="relu"),
+    ...                     Dense(1, activation="sigmoid")])
+    >>> model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    >>> history = model.fit(x, y, epochs=10, batch_size=32, validation_split=0.2, verbose=0)
+    """
+
+    def __init__(self, layers=None, name: str | None = None):
+        self.name = name or unique_name("sequential")
+        self._layers: list[Layer] = []
+        self._input_shape: tuple[int, ...] | None = None
+        self._input_layer: InputLayer | None = None
+        self.built = False
+        self.compiled = False
+        self.dtype = np.dtype(np.float32)
+        self.optimizer = None
+        self.loss = None
+        self._metric_specs: list = []
+        self._metrics: list | None = None
+        self._loss_total, self._loss_count = 0.0, 0
+        self.stop_training = False
+        self.history: History | None = None
+        self._flat_params = np.zeros(0, self.dtype)
+        self._flat_grads = np.zeros(0, self.dtype)
+        if layers is not None:
+            if isinstance(layers, Layer) or not hasattr(layers, "__iter__"):
+                raise TypeError(
+                    "Received an invalid value for `layers`, expected a list of layers. "
+                    f"Received: layers={layers!r}"
+                )
+            for layer in layers:
+                self.add(layer)
+
+    # ------------------------------------------------------------------ building -----------
+    def add(self, layer: Layer) -> None:
+        """Append a layer (an ``Input(...)`` may only come first)."""
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                "Received an invalid value for `layer`, expected a course_lib.nn layer such as "
+                f"Dense(...). Received: layer={layer!r} of type {type(layer).__name__}"
+            )
+        if isinstance(layer, InputLayer):
+            if self._layers or self._input_layer is not None:
+                raise ValueError(
+                    "Received an invalid value for `layer`, expected `Input(...)` only as the "
+                    f"first layer of the model. Received: {layer.name} after other layers"
+                )
+            self._input_layer = layer
+            self._input_shape = layer.input_shape
+            return
+        if not self._layers and self._input_shape is None and layer.input_shape is not None:
+            self._input_shape = layer.input_shape
+        self._layers.append(layer)
+        if self._input_shape is not None:
+            self._build(self._input_shape)
+
+    def build(self, input_shape) -> None:
+        """Create the weights for inputs of shape ``input_shape`` = (None, features...)."""
+        shape = tuple(input_shape)
+        if len(shape) < 2:
+            raise invalid(
+                "input_shape", "a shape with a batch axis such as (None, 20)", input_shape
+            )
+        self._input_shape = tuple(int(d) for d in shape[1:])
+        self._build(self._input_shape)
+
+    def _build(self, input_shape: tuple[int, ...]) -> None:
+        shape = tuple(input_shape)
+        for layer in self._layers:
+            if not layer.built:
+                layer.dtype = self.dtype
+                layer.build(shape)
+            elif layer.input_shape is not None and tuple(layer.input_shape) != shape:
+                raise ValueError(
+                    f"Received an invalid value for `layer`, expected layer `{layer.name}` to "
+                    f"take inputs of shape {_shape_str(shape)}. Received: a layer already built "
+                    f"for {_shape_str(layer.input_shape)}"
+                )
+            shape = layer.output_shape
+        self._input_shape = tuple(input_shape)
+        self.built = bool(self._layers)
+        self._allocate_buffers()
+
+    def _allocate_buffers(self) -> None:
+        """Put every parameter (and gradient) in one contiguous vector; layers keep views.
+
+        The optimizer then updates all weights with a handful of vector operations.
+        """
+        pairs = [
+            (layer, p, g)
+            for layer in self._layers
+            for p, g in zip(layer.param_names, layer.grad_names, strict=False)
+        ]
+        total = sum(getattr(layer, p).size for layer, p, _ in pairs)
+        flat = np.empty(total, dtype=self.dtype)
+        flat_grads = np.zeros(total, dtype=self.dtype)
+        offset = 0
+        for layer, p, g in pairs:
+            value = getattr(layer, p)
+            view = flat[offset : offset + value.size].reshape(value.shape)
+            view[...] = value
+            setattr(layer, p, view)
+            setattr(layer, g, flat_grads[offset : offset + value.size].reshape(value.shape))
+            offset += value.size
+        self._flat_params, self._flat_grads = flat, flat_grads
+
+    def _cast(self, dtype) -> None:
+        """Convert all weights to ``dtype`` (float64 for gradient checks)."""
+        self.dtype = np.dtype(dtype)
+        for layer in self._layers:
+            layer._cast(dtype)
+        if self.built:
+            self._allocate_buffers()
+
+    # ------------------------------------------------------------------ structure ----------
+    @property
+    def layers(self) -> list[Layer]:
+        """The computing layers (an ``Input`` is not listed, as in Keras 3)."""
+        return list(self._layers)
+
+    @property
+    def input_shape(self) -> tuple | None:
+        return None if self._input_shape is None else (None, *self._input_shape)
+
+    @property
+    def output_shape(self) -> tuple | None:
+        if not self.built:
+            return None
+        return (None, *self._layers[-1].output_shape)
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        if index is not None:
+            return self._layers[index]
+        for layer in self._layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"Received an invalid value for `name`, expected one of "
+            f"{[layer.name for layer in self._layers]}. Received: name={name!r}"
+        )
+
+    def _require_built(self, what: str) -> None:
+        if not self.built:
+            raise ValueError(
+                f"This model has not yet been built, so `{what}` cannot run. Build it first: "
+                "start it with `Input(shape=...)`, call `build((None, n_features))`, or fit it "
+                "on data."
+            )
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """All parameter arrays (not copies), layer by layer: kernel then bias."""
+        return [p for layer in self._layers for p in layer.params]
+
+    trainable_weights = weights
+
+    @property
+    def gradients(self) -> list[np.ndarray]:
+        """The gradients of the last ``backward``/training step, lined up with ``weights``."""
+        return [g for layer in self._layers for g in layer.grads]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of all weights in Keras's order: for each layer, kernel (in, out), bias."""
+        self._require_built("get_weights")
+        return [w.copy() for w in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Load weights in ``get_weights`` order, e.g. ``set_weights(keras_model.get_weights())``."""
+        self._require_built("set_weights")
+        current = self.weights
+        shapes = [w.shape for w in current]
+        if not isinstance(weights, (list, tuple)) or len(weights) != len(current):
+            received = f"{len(weights)} arrays" if isinstance(weights, (list, tuple)) else weights
+            raise ValueError(
+                f"Received an invalid value for `weights`, expected a list of {len(current)} "
+                f"arrays with shapes {shapes}. Received: {received}"
+            )
+        arrays = [np.asarray(w) for w in weights]
+        for i, (w, shape) in enumerate(zip(arrays, shapes, strict=False)):
+            if w.shape != shape:
+                raise ValueError(
+                    f"Received an invalid value for `weights`, expected weights[{i}] of shape "
+                    f"{shape}. Received: weights[{i}].shape={w.shape}"
+                )
+        for target, w in zip(current, arrays, strict=False):
+            target[...] = w
+
+    def count_params(self) -> int:
+        self._require_built("count_params")
+        return int(self._flat_params.size)
+
+    def summary(self, print_fn=None) -> None:
+        """Print a table of layers, output shapes and parameter counts (totals as Keras)."""
+        self._require_built("summary")
+        print_fn = print_fn or print
+        widths = (33, 24, 15)
+        rows = [
+            (
+                f"{layer.name} ({type(layer).__name__})",
+                _shape_str(layer.output_shape),
+                f"{layer.count_params():,}",
+            )
+            for layer in self._layers
+        ]
+
+        def line(left, mid, right, fill):
+            return left + mid.join(fill * w for w in widths) + right
+
+        def cells(a, b, c, bar):
+            return (
+                f"{bar} {a:<{widths[0] - 2}} {bar} {b:<{widths[1] - 2}} {bar} "
+                f"{c:>{widths[2] - 2}} {bar}"
+            )
+
+        out = [
+            f'Model: "{self.name}"',
+            line("┏", "┳", "┓", "━"),
+            cells("Layer (type)", "Output Shape", "Param #", "┃"),
+            line("┡", "╇", "┩", "━"),
+        ]
+        for i, row in enumerate(rows):
+            out.append(cells(*row, "│"))
+            if i < len(rows) - 1:
+                out.append(line("├", "┼", "┤", "─"))
+        out.append(line("└", "┴", "┘", "─"))
+        total = self.count_params()
+        size = _readable_size(total * self.dtype.itemsize)
+        out += [
+            f" Total params: {total:,} ({size})",
+            f" Trainable params: {total:,} ({size})",
+            " Non-trainable params: 0 (0.00 B)",
+        ]
+        for text in out:
+            print_fn(text)
+
+    # ------------------------------------------------------------------ compute ------------
+    def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        """Run every layer's ``forward``: (N, *input_shape) -> (N, *output_shape)."""
+        for layer in self._layers:
+            x = layer.forward(x, training=training)
+        return x
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        """Run every layer's ``backward`` from dL/d(output); fills all parameter gradients."""
+        for layer in reversed(self._layers):
+            grad = layer.backward(grad)
+        return grad
+
+    def __call__(self, x, training: bool = False) -> np.ndarray:
+        x = self._check_x(x, "x")
+        return self.forward(x, training=training)
+
+    # ------------------------------------------------------------------ compile ------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None) -> None:
+        """Choose the optimizer, the loss and the metrics, by name or object (as Keras)."""
+        optimizer = optimizers_module.get(optimizer)
+        if loss is None:
+            raise ValueError(
+                "Received an invalid value for `loss`, expected a loss name such as "
+                f"'binary_crossentropy' (one of {', '.join(losses_module.ALL_LOSSES)}) or a "
+                "Loss object. Received: loss=None"
+            )
+        loss = losses_module.get(loss)
+        if metrics is None:
+            metrics = []
+        elif isinstance(metrics, (str, metrics_module.Metric)):
+            metrics = [metrics]
+        elif not isinstance(metrics, (list, tuple)):
+            raise TypeError(
+                "Received an invalid value for `metrics`, expected a list such as ['accuracy']. "
+                f"Received: metrics={metrics!r}"
+            )
+        for spec in metrics:  # unknown names fail here, "accuracy" is resolved on data
+            metrics_module.get(spec, (None, 1), (None, 1))
+        self.optimizer, self.loss = optimizer, loss
+        self._metric_specs = list(metrics)
+        self._metrics = None
+        self._loss_total, self._loss_count = 0.0, 0
+        self.compiled = True
+
+    def _require_compiled(self, method: str) -> None:
+        if not self.compiled:
+            raise ValueError(
+                f"You must call `compile(optimizer, loss, metrics)` before `{method}()`. "
+                f"Received: model `{self.name}`, which was never compiled."
+            )
+
+    @property
+    def metrics_names(self) -> list[str]:
+        names = [m.name if isinstance(m, metrics_module.Metric) else m for m in self._metric_specs]
+        return ["loss", *names]
+
+    def reset_metrics(self) -> None:
+        """Start the running means of ``train_on_batch``/``test_on_batch`` again."""
+        self._loss_total, self._loss_count = 0.0, 0
+        for metric in self._metrics or []:
+            metric.reset_state()
+
+    # ------------------------------------------------------------------ data checks --------
+    def _check_x(self, x, name: str) -> np.ndarray:
+        if x is None:
+            raise ValueError(
+                f"Received an invalid value for `{name}`, expected an array of inputs. "
+                f"Received: {name}=None"
+            )
+        try:
+            arr = np.asarray(x)
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                f"Received an invalid value for `{name}`, expected a numeric array. "
+                f"Received: {name} of type {type(x).__name__} ({error})"
+            ) from None
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(
+                f"Received an invalid value for `{name}`, expected a numeric array. "
+                f"Received: {name} with dtype {arr.dtype}"
+            )
+        if arr.ndim < 2:
+            raise ValueError(
+                f"Received an invalid value for `{name}`, expected an array of shape "
+                f"{_shape_str(self._input_shape or ('n_features',))} with one row per sample. "
+                f"Received: {name}.shape={arr.shape}. Hint: a single feature needs "
+                f"{name}.reshape(-1, 1)."
+            )
+        if not self._layers:
+            raise ValueError("This model has no layers yet: add some with `model.add(Dense(...))`.")
+        if not self.built:
+            self._build(arr.shape[1:])
+        elif arr.shape[1:] != self._input_shape:
+            first = self._layers[0]
+            raise ValueError(
+                f"Received an invalid value for `{name}`, expected an array of shape "
+                f"{_shape_str(self._input_shape)}: the model's first layer `{first.name}` takes "
+                f"{self._input_shape[-1]} features. Received: {name}.shape={arr.shape}"
+            )
+        arr = np.ascontiguousarray(arr, dtype=self.dtype)
+        check_finite(name, arr)
+        return arr
+
+    def _check_y(self, y, n: int, name: str) -> np.ndarray:
+        if y is None:
+            raise ValueError(
+                f"Received an invalid value for `{name}`, expected an array of labels. "
+                f"Received: {name}=None"
+            )
+        arr = np.asarray(y)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(
+                f"Received an invalid value for `{name}`, expected numeric labels. "
+                f"Received: {name} with dtype {arr.dtype}"
+            )
+        if arr.ndim == 0 or len(arr) != n:
+            raise ValueError(
+                f"Received an invalid value for `{name}`, expected one label per sample "
+                f"({n} samples in the inputs). Received: {name}.shape={arr.shape}"
+            )
+        check_finite(name, arr)
+        return arr
+
+    def _prepare(self, x, y, x_name="x", y_name="y"):
+        """Checked float32 inputs, labels for the loss and labels for each metric."""
+        x = self._check_x(x, x_name)
+        y = self._check_y(y, len(x), y_name)
+        out_shape = (len(x), *self._layers[-1].output_shape)
+        if self._metrics is None:
+            self._metrics = [
+                metrics_module.get(spec, y.shape, out_shape) for spec in self._metric_specs
+            ]
+        y_loss = self.loss.prepare_targets(y, out_shape)
+        y_metrics = [m.prepare_targets(y, out_shape) for m in self._metrics]
+        return x, y_loss, y_metrics
+
+    def _loss_mode(self) -> int:
+        activation = getattr(self._layers[-1], "activation", None)
+        if self.loss.supports_logits and activation is not None:
+            if activation.produces_probabilities:
+                return _KERAS_LOGITS
+        if getattr(self.loss, "from_logits", False):
+            return _FROM_LOGITS
+        return _PROBABILITIES
+
+    # ------------------------------------------------------------------ one step -----------
+    def _train_step(self, x, y, mode: int):
+        """Forward, loss, backward and one optimizer update; returns (loss, y_pred)."""
+        value, out = self._loss_and_gradients(x, y, mode, True)
+        self.optimizer.apply([self._flat_grads], [self._flat_params])
+        return value, out
+
+    def _loss_and_gradients(self, x, y, mode: int, training: bool):
+        """Forward and backward on one batch: fills every layer's gradients."""
+        layers = self._layers
+        out = x
+        for layer in layers:
+            out = layer.forward(out, training)
+        last = layers[-1]
+        need = len(layers) > 1
+        if mode == _KERAS_LOGITS:
+            value, grad = self.loss.value_and_gradient_from_logits(y, last.logits)
+            grad = last._backward_from_logits(grad, need)
+        else:
+            if mode == _FROM_LOGITS:
+                value, grad = self.loss.value_and_gradient_from_logits(y, out)
+            else:
+                value, grad = self.loss.value_and_gradient(y, out)
+            grad = last._backward(grad, need)
+        for i in range(len(layers) - 2, -1, -1):
+            grad = layers[i]._backward(grad, i > 0)
+        return float(value), out
+
+    def _test_step(self, x, y, mode: int):
+        out = self.forward(x, training=False)
+        if mode == _KERAS_LOGITS:
+            value = self.loss.value_and_gradient_from_logits(y, self._layers[-1].logits)[0]
+        elif mode == _FROM_LOGITS:
+            value = self.loss.value_and_gradient_from_logits(y, out)[0]
+        else:
+            value = self.loss.value_and_gradient(y, out)[0]
+        return float(value), out
+
+    # ------------------------------------------------------------------ fit ----------------
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose="auto",
+        callbacks=None,
+        validation_split: float = 0.0,
+        validation_data=None,
+        shuffle: bool = True,
+    ) -> History:
+        """Train for ``epochs`` passes over the data; returns a ``History``.
+
+        Keras semantics: ``validation_split`` keeps the *last* fraction of the samples for
+        validation (taken before shuffling); each epoch's ``loss``/metrics are means over all
+        training samples as they were trained; ``val_*`` are an evaluation after the epoch.
+        verbose: 0 silent, 1 progress bar, 2 one line per epoch (rounded, no timings).
+        """
+        self._require_compiled("fit")
+        batch_size = 32 if batch_size is None else check_positive_int("batch_size", batch_size)
+        epochs = check_positive_int("epochs", epochs)
+        validation_split = check_float_range("validation_split", validation_split, 0.0, 1.0)
+        verbose = _check_verbose(verbose)
+        if not isinstance(shuffle, bool):
+            raise invalid("shuffle", "True or False", shuffle)
+        callbacks = self._check_callbacks(callbacks)
+
+        x, y_loss, y_metrics = self._prepare(x, y)
+        val = None
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise invalid("validation_data", "a tuple (x_val, y_val)", validation_data)
+            val = self._prepare(
+                *validation_data, x_name="validation_data[0]", y_name="validation_data[1]"
+            )
+        elif validation_split > 0:
+            split_at = int(math.floor(len(x) * (1.0 - validation_split)))
+            if split_at == 0 or split_at == len(x):
+                raise ValueError(
+                    "Received an invalid value for `validation_split`, expected a fraction that "
+                    f"leaves samples on both sides of the split ({len(x)} samples). "
+                    f"Received: validation_split={validation_split}"
+                )
+            val = (x[split_at:], y_loss[split_at:], [t[split_at:] for t in y_metrics])
+            x, y_loss, y_metrics = (
+                x[:split_at],
+                y_loss[:split_at],
+                [t[:split_at] for t in y_metrics],
+            )
+
+        n = len(x)
+        steps = math.ceil(n / batch_size)
+        mode = self._loss_mode()
+        history = History()
+        callbacks = [history, *callbacks]
+        params = {"epochs": epochs, "steps": steps, "verbose": verbose}
+        for cb in callbacks:
+            cb.set_model(self)
+            cb.set_params(params)
+        batch_hooks = [
+            cb
+            for cb in callbacks
+            if _overrides(cb, "on_train_batch_end") or _overrides(cb, "on_train_batch_begin")
+        ]
+        self.history = history
+        self.stop_training = False
+        metrics = self._metrics
+        names = ["loss", *(m.name for m in metrics)]
+        for cb in callbacks:
+            cb.on_train_begin()
+
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for epoch in range(epochs):
+                for cb in callbacks:
+                    cb.on_epoch_begin(epoch)
+                if shuffle:
+                    order = get_rng().permutation(n)
+                    xe, ye, me = x[order], y_loss[order], [t[order] for t in y_metrics]
+                else:
+                    xe, ye, me = x, y_loss, y_metrics
+                progress = _ProgressBar(epoch, epochs, steps) if verbose == 1 else None
+                sums = [0.0] * len(names)
+                seen = 0
+                for batch in range(steps):
+                    lo = batch * batch_size
+                    hi = min(lo + batch_size, n)
+                    for cb in batch_hooks:
+                        cb.on_train_batch_begin(batch)
+                    value, y_pred = self._train_step(xe[lo:hi], ye[lo:hi], mode)
+                    size = hi - lo
+                    sums[0] += value * size
+                    for j, metric in enumerate(metrics):
+                        sums[j + 1] += metric.batch_sum(me[j][lo:hi], y_pred)
+                    seen += size
+                    if not math.isfinite(value):
+                        warnings.warn(
+                            f"The loss became {value} at epoch {epoch + 1}, batch {batch + 1} "
+                            f"(of {steps}): training stopped. Try a smaller learning_rate, "
+                            "scaled inputs, or check the labels.",
+                            RuntimeWarning,
+                            stacklevel=2,
+                        )
+                        self.stop_training = True
+                        break
+                    if batch_hooks or progress is not None:
+                        logs = {k: s / seen for k, s in zip(names, sums, strict=False)}
+                        for cb in batch_hooks:
+                            cb.on_train_batch_end(batch, logs)
+                        if progress is not None:
+                            progress.update(batch + 1, logs)
+                logs = {k: float(s / seen) for k, s in zip(names, sums, strict=False)}
+                if val is not None and not self.stop_training:
+                    val_logs = self._evaluate_prepared(*val, batch_size, mode)
+                    logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                if progress is not None:
+                    progress.finish(logs)
+                elif verbose == 2:
+                    print(f"Epoch {epoch + 1}/{epochs} - " + _format_logs(logs), flush=True)
+                for cb in callbacks:
+                    cb.on_epoch_end(epoch, logs)
+                if self.stop_training:
+                    break
+        for cb in callbacks:
+            cb.on_train_end()
+        return history
+
+    @staticmethod
+    def _check_callbacks(callbacks) -> list[Callback]:
+        if callbacks is None:
+            return []
+        if isinstance(callbacks, Callback):
+            callbacks = [callbacks]
+        if not isinstance(callbacks, (list, tuple)) or not all(
+            isinstance(cb, Callback) for cb in callbacks
+        ):
+            raise TypeError(
+                "Received an invalid value for `callbacks`, expected a list of callbacks such as "
+                f"[EarlyStopping(patience=3)]. Received: callbacks={callbacks!r}"
+            )
+        return list(callbacks)
+
+    # ------------------------------------------------------------------ evaluate/predict ---
+    def _evaluate_prepared(self, x, y_loss, y_metrics, batch_size: int, mode: int) -> dict:
+        metrics = self._metrics
+        names = ["loss", *(m.name for m in metrics)]
+        sums = [0.0] * len(names)
+        n = len(x)
+        for lo in range(0, n, batch_size):
+            hi = min(lo + batch_size, n)
+            value, y_pred = self._test_step(x[lo:hi], y_loss[lo:hi], mode)
+            sums[0] += value * (hi - lo)
+            for j, metric in enumerate(metrics):
+                sums[j + 1] += metric.batch_sum(y_metrics[j][lo:hi], y_pred)
+        return {k: float(s / n) for k, s in zip(names, sums, strict=False)}
+
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size: int | None = None,
+        verbose="auto",
+        return_dict: bool = False,
+    ):
+        """Loss (a float) or [loss, *metrics] on the data, as Keras returns them."""
+        self._require_compiled("evaluate")
+        batch_size = 32 if batch_size is None else check_positive_int("batch_size", batch_size)
+        verbose = _check_verbose(verbose)
+        x, y_loss, y_metrics = self._prepare(x, y)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            logs = self._evaluate_prepared(x, y_loss, y_metrics, batch_size, self._loss_mode())
+        if verbose:
+            steps = math.ceil(len(x) / batch_size)
+            print(f"{steps}/{steps} - " + _format_logs(logs), flush=True)
+        return self._return_logs(logs, return_dict)
+
+    def _return_logs(self, logs: dict, return_dict: bool):
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size: int | None = None, verbose="auto") -> np.ndarray:
+        """Outputs for ``x`` (N, ...) in float32, batch by batch, without dropout."""
+        batch_size = 32 if batch_size is None else check_positive_int("batch_size", batch_size)
+        if verbose != "auto":
+            _check_verbose(verbose)
+        x = self._check_x(x, "x")
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            parts = [
+                self.forward(x[lo : lo + batch_size], training=False)
+                for lo in range(0, len(x), batch_size)
+            ]
+        if not parts:
+            return np.zeros((0, *self._layers[-1].output_shape), dtype=self.dtype)
+        return np.concatenate(parts, axis=0)
+
+    def predict_on_batch(self, x) -> np.ndarray:
+        return self.forward(self._check_x(x, "x"), training=False).copy()
+
+    def train_on_batch(self, x, y, return_dict: bool = False):
+        """One update on one batch; returns the running loss (and metrics) since the last
+        ``reset_metrics()``, as Keras 3 does."""
+        self._require_compiled("train_on_batch")
+        x, y_loss, y_metrics = self._prepare(x, y)
+        value, y_pred = self._train_step(x, y_loss, self._loss_mode())
+        return self._update_running(value, y_pred, y_metrics, len(x), return_dict)
+
+    def test_on_batch(self, x, y, return_dict: bool = False):
+        self._require_compiled("test_on_batch")
+        x, y_loss, y_metrics = self._prepare(x, y)
+        value, y_pred = self._test_step(x, y_loss, self._loss_mode())
+        return self._update_running(value, y_pred, y_metrics, len(x), return_dict)
+
+    def _update_running(self, value, y_pred, y_metrics, n, return_dict):
+        self._loss_total += value * n
+        self._loss_count += n
+        logs = {"loss": self._loss_total / self._loss_count}
+        for metric, target in zip(self._metrics, y_metrics, strict=False):
+            metric.update_prepared(target, y_pred)
+            logs[metric.name] = metric.result()
+        return self._return_logs(logs, return_dict)
+
+    def __repr__(self) -> str:
+        return f"<Sequential name={self.name}, layers={[layer.name for layer in self._layers]}>"
+
+
+def _format_logs(logs: dict) -> str:
+    return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+
+
+def _overrides(callback: Callback, method: str) -> bool:
+    return getattr(type(callback), method) is not getattr(Callback, method)
+
+
+class _ProgressBar:
+    """Keras-like progress bar for ``verbose=1`` (redrawn at most every 0.1 s)."""
+
+    def __init__(self, epoch: int, epochs: int, steps: int, width: int = 20):
+        self.steps, self.width = steps, width
+        self.start = self.last = time.perf_counter()
+        print(f"Epoch {epoch + 1}/{epochs}", flush=True)
+
+    def _draw(self, step: int, logs: dict, end: str) -> None:
+        done = int(self.width * step / self.steps)
+        bar = "━" * done + " " * (self.width - done)
+        digits = len(str(self.steps))
+        sys.stdout.write(f"\r{step:>{digits}}/{self.steps} {bar} - {_format_logs(logs)}{end}")
+        sys.stdout.flush()
+
+    def update(self, step: int, logs: dict) -> None:
+        now = time.perf_counter()
+        if now - self.last >= 0.1:
+            self.last = now
+            self._draw(step, logs, "")
+
+    def finish(self, logs: dict) -> None:
+        elapsed = time.perf_counter() - self.start
+        self._draw(self.steps, {**logs}, f" - {elapsed:.1f}s\n")
