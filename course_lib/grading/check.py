@@ -1,0 +1,145 @@
+"""In-notebook feedback: ``check("ch2.q1", binary_crossentropy)`` or ``check("ch2.q1", globals())``.
+
+Runs the question's public test cases against the learner's code and shows, per case, whether it
+passed or what is wrong with a hint. Expected values come from ``expected.json`` (generated from
+the solution notebooks by ``course exercises``); they are never printed. Hidden cases are run only
+by the grader.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from course_lib.grading.cases import MissingName, Namespace, Question, public_suite
+from course_lib.grading.values import DecodeError, compare_values, decode, encode
+
+__all__ = ["check", "CheckResult", "CaseOutcome", "load_expected"]
+
+
+@dataclass
+class CaseOutcome:
+    name: str
+    points: float
+    passed: bool
+    message: str
+
+
+@dataclass
+class CheckResult:
+    """What :func:`check` found; shows itself as a short report in a notebook."""
+
+    question: str
+    title: str
+    outcomes: list[CaseOutcome] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return float(sum(o.points for o in self.outcomes if o.passed))
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(o.points for o in self.outcomes))
+
+    @property
+    def passed(self) -> bool:
+        return all(o.passed for o in self.outcomes)
+
+    def __repr__(self) -> str:
+        head = f"{self.question} {self.title}: {self.score:g}/{self.max_score:g} public points"
+        lines = [head]
+        for o in self.outcomes:
+            lines.append(f"  {'✔' if o.passed else '✘'} {o.message}")
+        lines.append(
+            "All public checks pass. The grader also runs hidden checks."
+            if self.passed else "Not there yet: read the messages above and try again."
+        )
+        return "\n".join(lines)
+
+
+@lru_cache(maxsize=1)
+def load_expected() -> dict:
+    """The stored public expected values (``course_lib/grading/expected.json``)."""
+    try:
+        text = resources.files("course_lib.grading").joinpath("expected.json").read_text("utf-8")
+    except FileNotFoundError:
+        return {"digests": {}, "values": {}}
+    return json.loads(text)
+
+
+def _as_namespace(question: Question, answer: Any) -> Namespace:
+    if isinstance(answer, Mapping):
+        return Namespace(answer)
+    if len(question.names) == 1:
+        return Namespace({question.names[0]: answer})
+    names = ", ".join(f"`{n}`" for n in question.names)
+    raise TypeError(
+        f"Question {question.id} needs {names}: pass `globals()` as the second argument, "
+        f'as in check("{question.id}", globals()).'
+    )
+
+
+def check(question: str, answer: Any) -> CheckResult:
+    """Run the public test cases of ``question`` (e.g. ``"ch2.q1"``) against ``answer``.
+
+    ``answer`` is the function the question asks for, or ``globals()`` for questions that ask for
+    several names.
+    """
+    if not isinstance(question, str) or "." not in question:
+        raise ValueError(
+            f"Received an invalid value for `question`, expected an id like 'ch2.q1'. "
+            f"Received: question={question!r}"
+        )
+    suite = public_suite(question.split(".")[0])
+    if question not in suite.questions:
+        raise ValueError(
+            f"Received an invalid value for `question`, expected one of "
+            f"{', '.join(suite.questions)}. Received: question={question!r}"
+        )
+    q = suite.questions[question]
+    ns = _as_namespace(q, answer)
+    stored = load_expected()["values"]
+    result = CheckResult(q.id, q.title)
+    for case in q.cases:
+        label = case.message or case.name
+        try:
+            got = decode(encode(case.fn(ns)))
+        except MissingName as exc:
+            text = f"{label}: {exc}".rstrip(".")
+            if case.hint:
+                text += f". Hint: {case.hint}"
+            result.outcomes.append(CaseOutcome(case.name, case.points, False, text))
+            continue
+        except NotImplementedError:
+            result.outcomes.append(CaseOutcome(
+                case.name, case.points, False, f"{label}: not answered yet (NotImplementedError)"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - the learner's error is the feedback
+            text = f"{label}: your code raised {type(exc).__name__}: {exc}".rstrip(".")
+            if case.hint:
+                text += f". Hint: {case.hint}"
+            result.outcomes.append(CaseOutcome(case.name, case.points, False, text))
+            continue
+        try:
+            want = case.expected() if case.expected is not None else decode(stored[case.id])
+        except (KeyError, DecodeError):
+            result.outcomes.append(CaseOutcome(
+                case.name, case.points, False,
+                f"{label}: no stored expected value (run `course exercises`)"))
+            continue
+        if case.compare is not None:
+            ok, why = case.compare(got, want)
+        else:
+            ok, why = compare_values(got, want, case.rtol, case.atol)
+        if ok:
+            result.outcomes.append(CaseOutcome(case.name, case.points, True, label))
+        else:
+            text = f"{label}: {why}"
+            if case.hint:
+                text += f". Hint: {case.hint}"
+            result.outcomes.append(CaseOutcome(case.name, case.points, False, text))
+    return result

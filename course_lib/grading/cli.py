@@ -1,0 +1,152 @@
+"""``course exercises`` and ``course grade``: registered into the ``course`` command by the lead's
+``course_lib.cli`` through :func:`register`; also runnable as ``python -m course_lib.grading.cli``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["register", "main", "cmd_exercises", "cmd_grade"]
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, received {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, received {text!r}")
+    return value
+
+
+def cmd_exercises(args: argparse.Namespace) -> int:
+    from course_lib.grading.expected import stale_expected, update_expected
+    from course_lib.grading.fences import FenceError, stale_exercises, write_exercises
+    from course_lib.grading.grader import GradingError, default_solutions_dir
+
+    solutions = Path(args.solutions) if args.solutions else default_solutions_dir()
+    exercises = Path(args.output) if args.output else solutions.parent / "exercises"
+    try:
+        if args.check:
+            stale = stale_exercises(solutions, exercises)
+            stale_values = stale_expected(solutions)
+            for name in stale:
+                print(f"out of date: {exercises / name}")
+            for ex in stale_values:
+                print(f"out of date: expected values of {ex} (course_lib/grading/expected.json)")
+            if stale or stale_values:
+                print("Run `course exercises` to regenerate.")
+                return 1
+            print("exercises/ and expected values are up to date.")
+            return 0
+        changed = write_exercises(solutions, exercises)
+        for path in changed:
+            print(f"wrote {path}")
+        recomputed = update_expected(solutions, force=args.force)
+        for ex in recomputed:
+            print(f"recomputed the public expected values of {ex}")
+        if not changed and not recomputed:
+            print("exercises/ is up to date.")
+        return 0
+    except (FenceError, GradingError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from course_lib.grading.grader import GradingError, grade
+    from course_lib.grading.report import write_feedback, write_report
+
+    if args.report and Path(args.report).suffix.lower() not in (".csv", ".json"):
+        print("error: --report must end in .csv or .json", file=sys.stderr)
+        return 2
+    missing = [p for p in args.submissions if not Path(p).exists()]
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        results = grade(
+            args.submissions,
+            jobs=args.jobs,
+            timeout=args.timeout,
+            memory_mb=args.memory_mb,
+            exercise=args.exercise,
+            solutions_dir=args.solutions,
+            progress=not args.quiet,
+        )
+    except GradingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.report:
+        write_report(results, args.report)
+    if args.feedback:
+        write_feedback(results, args.feedback)
+    width = max((len(r.student) for r in results), default=7)
+    for r in results:
+        print(f"{r.student:<{width}}  {Path(r.path).name:<28} {r.exercise:<4} "
+              f"{r.score:>5g} / {r.max_score:<4g} {r.status}")
+    print(f"{len(results)} submission(s) graded.")
+    return 1 if any(r.status == "error" for r in results) else 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``exercises`` and ``grade`` subcommands to the ``course`` command."""
+    ex = subparsers.add_parser(
+        "exercises",
+        help="write exercises/ from solutions/ (fences replaced, outputs cleared)",
+        description="Write exercises/NN_*.ipynb from solutions/NN_*.ipynb: each "
+        "### BEGIN SOLUTION / ### END SOLUTION block becomes `# YOUR CODE HERE` + "
+        "`raise NotImplementedError()`, outputs are cleared. Also refreshes the public expected "
+        "values used by check() when a solution changed.",
+    )
+    ex.add_argument("--solutions", help="folder of solution notebooks (default: solutions/)")
+    ex.add_argument("--output", help="folder to write (default: exercises/ next to solutions/)")
+    ex.add_argument("--check", action="store_true",
+                    help="write nothing; exit 1 if exercises/ or expected values are out of date")
+    ex.add_argument("--force", action="store_true",
+                    help="recompute every public expected value, even if none changed")
+    ex.set_defaults(func=cmd_exercises)
+
+    gr = subparsers.add_parser(
+        "grade",
+        help="grade submitted notebooks into a gradebook",
+        description="Grade notebooks (files or folders, searched recursively). Each runs in its "
+        "own process on a temporary copy, with time and memory limits; public and hidden tests "
+        "are compared with the solutions' values outside the submission's reach.",
+    )
+    gr.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                    help="notebook files or folders of them (student = the file's folder name)")
+    gr.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1,
+                    help="submissions graded at once (default: number of cores)")
+    gr.add_argument("--timeout", type=_positive_float, default=180.0,
+                    help="seconds allowed for one run of a notebook and its tests (default 180)")
+    gr.add_argument("--memory-mb", type=_positive_int, default=4096,
+                    help="address-space limit of each notebook's process in MB (default 4096)")
+    gr.add_argument("--report", metavar="FILE",
+                    help="write the gradebook: .csv (one row per submission) or .json (every case)")
+    gr.add_argument("--feedback", metavar="DIR", help="write one feedback .txt per submission")
+    gr.add_argument("--exercise", choices=["ch1", "ch2", "ch3", "ch4"],
+                    help="grade every submission as this exercise (default: from the file name "
+                    "NN_*.ipynb, else the notebook's metadata)")
+    gr.add_argument("--solutions", help="folder of solution notebooks and hidden_tests/")
+    gr.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    gr.set_defaults(func=cmd_grade)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_lib.grading.cli")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
