@@ -248,10 +248,7 @@ def _check_model(model, x, y, training, eps):
     def loss_value(_=None):
         with frozen:
             out = model.forward(x, training=training)
-        logits = model._layers[-1].logits if mode == 1 else out
-        if mode == 0:
-            return model.loss.value_and_gradient(y_loss, out)[0]
-        return model.loss.value_and_gradient_from_logits(y_loss, logits)[0]
+        return model._loss_and_output_gradient(y_loss, out, mode)[0]
 
     with frozen:
         model._loss_and_gradients(x, y_loss, mode, training)

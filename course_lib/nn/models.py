@@ -81,6 +81,7 @@ class Sequential:
         self._metric_specs: list = []
         self._metrics: list | None = None
         self._loss_total, self._loss_count = 0.0, 0
+        self._loss_weight = 1.0
         self.stop_training = False
         self.history: History | None = None
         self._flat_params = np.zeros(0, self.dtype)
@@ -314,9 +315,20 @@ class Sequential:
         return self.forward(x, training=training)
 
     # ------------------------------------------------------------------ compile ------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None) -> None:
-        """Choose the optimizer, the loss and the metrics, by name or object (as Keras)."""
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None) -> None:
+        """Choose the optimizer, the loss and the metrics, by name or object (as Keras).
+
+        The argument order is Keras 3's: pass ``metrics`` by keyword. ``loss_weights``
+        (a number, or a list of one number for this single-output model) scales the loss.
+        """
         optimizer = optimizers_module.get(optimizer)
+        weight = loss_weights
+        if isinstance(weight, (list, tuple)) and len(weight) == 1:
+            weight = weight[0]
+        if weight is None:
+            weight = 1.0
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+            raise invalid("loss_weights", "a number (or a list of one number)", loss_weights)
         if loss is None:
             raise ValueError(
                 "Received an invalid value for `loss`, expected a loss name such as "
@@ -336,6 +348,7 @@ class Sequential:
         for spec in metrics:  # unknown names fail here, "accuracy" is resolved on data
             metrics_module.get(spec, (None, 1), (None, 1))
         self.optimizer, self.loss = optimizer, loss
+        self._loss_weight = float(weight)
         self._metric_specs = list(metrics)
         self._metrics = None
         self._loss_total, self._loss_count = 0.0, 0
@@ -455,30 +468,31 @@ class Sequential:
         out = x
         for layer in layers:
             out = layer.forward(out, training)
-        last = layers[-1]
+        value, grad = self._loss_and_output_gradient(y, out, mode)
         need = len(layers) > 1
-        if mode == _KERAS_LOGITS:
-            value, grad = self.loss.value_and_gradient_from_logits(y, last.logits)
-            grad = last._backward_from_logits(grad, need)
+        if mode == _KERAS_LOGITS:  # grad is dL/dlogits: skip the last activation's backward
+            grad = layers[-1]._backward_from_logits(grad, need)
         else:
-            if mode == _FROM_LOGITS:
-                value, grad = self.loss.value_and_gradient_from_logits(y, out)
-            else:
-                value, grad = self.loss.value_and_gradient(y, out)
-            grad = last._backward(grad, need)
+            grad = layers[-1]._backward(grad, need)
         for i in range(len(layers) - 2, -1, -1):
             grad = layers[i]._backward(grad, i > 0)
-        return float(value), out
+        return value, out
+
+    def _loss_and_output_gradient(self, y, out, mode: int):
+        """(loss, gradient) w.r.t. the output, or w.r.t. the logits in the Keras-logits mode."""
+        if mode == _KERAS_LOGITS:
+            value, grad = self.loss.value_and_gradient_from_logits(y, self._layers[-1].logits)
+        elif mode == _FROM_LOGITS:
+            value, grad = self.loss.value_and_gradient_from_logits(y, out)
+        else:
+            value, grad = self.loss.value_and_gradient(y, out)
+        if self._loss_weight != 1.0:
+            value, grad = value * self._loss_weight, grad * grad.dtype.type(self._loss_weight)
+        return float(value), grad
 
     def _test_step(self, x, y, mode: int):
         out = self.forward(x, training=False)
-        if mode == _KERAS_LOGITS:
-            value = self.loss.value_and_gradient_from_logits(y, self._layers[-1].logits)[0]
-        elif mode == _FROM_LOGITS:
-            value = self.loss.value_and_gradient_from_logits(y, out)[0]
-        else:
-            value = self.loss.value_and_gradient(y, out)[0]
-        return float(value), out
+        return self._loss_and_output_gradient(y, out, mode)[0], out
 
     # ------------------------------------------------------------------ fit ----------------
     def fit(
