@@ -69,7 +69,8 @@ def plot_history(
                 f"Received an invalid value for `metrics`, expected names recorded in every run; "
                 f"run {label!r} has {sorted(hist)}. Received: metrics={metrics!r}"
             )
-    fig, axes = plt.subplots(1, len(metrics), figsize=(5.0 * len(metrics), 3.8), squeeze=False)
+    width = 5.0 * len(metrics) + (2.0 if len(metrics) == 1 else 0.0)
+    fig, axes = plt.subplots(1, len(metrics), figsize=(width, 3.8), squeeze=False)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, metric in zip(axes[0], metrics, strict=False):
         for i, ((label, hist), color) in enumerate(zip(runs.items(), colors * 4, strict=False)):
