@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import resource
+import signal
 import sys
 
 
@@ -70,12 +71,22 @@ def main(argv: list[str]) -> int:
 
     ns = Namespace(shell.user_ns)
     skip_cases = set(job.get("skip_cases", []))
+    limit = float(job.get("case_timeout", 30.0))
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise TimeoutError(f"your code did not return within {limit:g} s")
+
     for case in suite.cases:
         if case.id in skip_cases:
             continue
         emit(event="case_start", case=case.id)
         try:
-            value = encode(case.fn(ns))
+            signal.signal(signal.SIGALRM, on_alarm)  # again for each case: the notebook may reset it
+            signal.setitimer(signal.ITIMER_REAL, limit)
+            try:
+                value = encode(case.fn(ns))
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
             line = {"event": "case", "case": case.id, "value": value}
         except MissingName as exc:
             line = {"event": "case", "case": case.id, "error": str(exc), "missing": exc.name}

@@ -51,7 +51,8 @@ __all__ = [
 
 DEFAULT_TIMEOUT = 180.0
 DEFAULT_MEMORY_MB = 4096
-MAX_ATTEMPTS = 3
+DEFAULT_CASE_TIMEOUT = 30.0
+MAX_ATTEMPTS = 8
 _MAX_RESULTS_BYTES = 64 * 1024 * 1024
 _FILE_RE = re.compile(r"^(\d\d)_")
 
@@ -201,21 +202,37 @@ def _kill_group(proc: subprocess.Popen) -> None:
         pass
 
 
-def _read_events(path: Path) -> list[dict]:
-    events = []
-    try:
-        with open(path, "rb") as f:
-            data = f.read(_MAX_RESULTS_BYTES)
-    except OSError:
-        return events
-    for raw in data.split(b"\n"):
+class _EventReader:
+    """Reads the child's JSON lines as they arrive (bounded; malformed lines are skipped)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+        self.pending = b""
+        self.events: list[dict] = []
+
+    def poll(self) -> list[dict]:
+        if self.offset >= _MAX_RESULTS_BYTES:
+            return []
         try:
-            event = json.loads(raw)
-        except (ValueError, RecursionError):
-            continue
-        if isinstance(event, dict):
-            events.append(event)
-    return events
+            with open(self.path, "rb") as f:
+                f.seek(self.offset)
+                chunk = f.read(_MAX_RESULTS_BYTES - self.offset)
+        except OSError:
+            return []
+        self.offset += len(chunk)
+        lines = (self.pending + chunk).split(b"\n")
+        self.pending = lines.pop()
+        new = []
+        for raw in lines:
+            try:
+                event = json.loads(raw)
+            except (ValueError, RecursionError):
+                continue
+            if isinstance(event, dict):
+                new.append(event)
+        self.events += new
+        return new
 
 
 def _run_child(
@@ -226,10 +243,15 @@ def _run_child(
     skip_cases: Sequence[str],
     timeout: float,
     memory_mb: int,
+    n_cases: int,
+    case_timeout: float,
 ) -> _Run:
+    """One run of the child. Killed when the cells take longer than ``timeout`` in all, when one
+    test case runs past its own limit, or past an overall cap (which fake progress cannot lift)."""
     workdir = Path(tempfile.mkdtemp(prefix="course-grade-"))
     try:
         results = workdir / "results.jsonl"
+        case_limit = case_timeout
         job = {
             "cells": cells,
             "exercise": exercise,
@@ -237,10 +259,12 @@ def _run_child(
             "skip_cells": list(skip_cells),
             "skip_cases": list(skip_cases),
             "memory_mb": memory_mb,
+            "case_timeout": case_limit,
             "results": str(results),
         }
         job_path = workdir / "job.json"
         job_path.write_text(json.dumps(job), encoding="utf-8")
+        reader = _EventReader(results)
         start = time.monotonic()
         proc = subprocess.Popen(
             [sys.executable, "-m", "course_lib.grading._child", str(job_path)],
@@ -251,14 +275,34 @@ def _run_child(
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+        hard_cap = start + timeout + n_cases * (case_limit + 1.0) + 10.0
+        cells_deadline = start + timeout
+        case_started: float | None = None
+        cells_done = False
         timed_out = False
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
+        while True:
+            try:
+                proc.wait(timeout=0.05)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            for event in reader.poll():
+                kind = event.get("event")
+                if kind == "cells_done":
+                    cells_done = True
+                elif kind == "case_start":
+                    case_started = now
+                elif kind == "case":
+                    case_started = None
+            late_case = case_started is not None and now - case_started > case_limit + 2.0
+            if (not cells_done and now > cells_deadline) or late_case or now > hard_cap:
+                timed_out = True
+                break
         _kill_group(proc)  # also reaps anything the notebook left running in its group
         proc.wait()
-        return _Run(_read_events(results), proc.returncode, timed_out, time.monotonic() - start)
+        reader.poll()
+        return _Run(reader.events, proc.returncode, timed_out, time.monotonic() - start)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -272,7 +316,7 @@ def _death_reason(run: _Run, timeout: float, memory_mb: int) -> str:
             name = signal.Signals(-rc).name
         except ValueError:
             name = f"signal {-rc}"
-        extra = f"; the memory limit is {memory_mb} MB" if name in ("SIGSEGV", "SIGABRT") else ""
+        extra = f" (the memory limit is {memory_mb} MB)" if name in ("SIGSEGV", "SIGABRT") else ""
         return f"the process was killed by {name}{extra}"
     return f"the process exited early (exit code {rc}), for example through os._exit()"
 
@@ -284,15 +328,24 @@ def _execute(
     skip_cells: set[int],
     timeout: float,
     memory_mb: int,
+    n_cases: int,
+    case_timeout: float | None = None,
 ) -> tuple[_Run, list[str], dict[str, str]]:
-    """Run until the child finishes, skipping whatever killed it. Returns (run, notes, killed)."""
+    """Run until the child finishes, skipping whatever stopped it. Returns (run, notes, killed).
+
+    Each re-run skips the cell or test case that was running when the process stopped; re-runs
+    stop after ``MAX_ATTEMPTS`` runs or when the runs so far took three times ``timeout``.
+    """
     notes: list[str] = []
     killed_cases: dict[str, str] = {}
     skip = set(skip_cells)
     run = _Run([], None, False, 0.0)
+    spent = 0.0
+    case_timeout = case_timeout or min(timeout, DEFAULT_CASE_TIMEOUT)
     for _attempt in range(MAX_ATTEMPTS):
         run = _run_child(cells, exercise, hidden_dir, sorted(skip), sorted(killed_cases),
-                         timeout, memory_mb)
+                         timeout, memory_mb, n_cases, case_timeout)
+        spent += run.seconds
         if run.done:
             break
         culprit = run.running()
@@ -301,15 +354,18 @@ def _execute(
             notes.append(f"The notebook's process stopped before the tests ran: {reason}.")
             break
         kind, what = culprit
-        if kind == "cell" and isinstance(what, int):
-            notes.append(
-                f"While running cell {what}, {reason}; the notebook was run again without that cell."
-            )
+        if kind == "cell" and isinstance(what, int) and what not in skip:
+            notes.append(f"While running cell {what}, {reason}; the notebook was run again "
+                         "without that cell.")
             skip.add(what)
-        elif kind == "case" and isinstance(what, str):
-            killed_cases[what] = f"calling your code here stopped the process: {reason}"
+        elif kind == "case" and isinstance(what, str) and what not in killed_cases:
+            killed_cases[what] = f"calling your code stopped the process: {reason}"
             notes.append(f"While testing {what}, {reason}; the other tests were run again.")
         else:
+            notes.append(f"The notebook's process stopped: {reason}.")
+            break
+        if spent > 3 * timeout:
+            notes.append("No further re-runs: the time budget of this submission is spent.")
             break
     return run, notes, killed_cases
 
@@ -335,7 +391,8 @@ def reference_values(
     nb = nbformat.read(solutions[exercise], as_version=4)
     cells = _code_cells(nb)
     suite = load_suite(exercise, hidden_dir)
-    run, notes, killed = _execute(cells, exercise, hidden_dir, _check_cells(nb), timeout, memory_mb)
+    run, notes, killed = _execute(cells, exercise, hidden_dir, _check_cells(nb), timeout, memory_mb,
+                                  len(suite.cases))
     values, errors = _case_values(run.events)
     refs: dict[str, Any] = {}
     problems = list(notes)
@@ -360,11 +417,19 @@ def reference_values(
 # --------------------------------------------------------------------------- one submission
 
 
+def _source(cell: Any) -> str:
+    source = cell.get("source", "") if isinstance(cell, dict) else ""
+    if isinstance(source, list):
+        source = "".join(s for s in source if isinstance(s, str))
+    return source if isinstance(source, str) else ""
+
+
 def _code_cells(nb: Any) -> list[dict]:
+    """[{"index": 1-based position in the notebook, "source": text}] for every code cell."""
     return [
-        {"index": i, "source": cell.source}
-        for i, cell in enumerate(nb.cells, start=1)
-        if cell.cell_type == "code"
+        {"index": i, "source": _source(cell)}
+        for i, cell in enumerate(nb["cells"], start=1)
+        if isinstance(cell, dict) and cell.get("cell_type") == "code"
     ]
 
 
@@ -380,7 +445,10 @@ def _check_cells(nb: Any) -> set[int]:
 def _case_values(events: list[dict]) -> tuple[dict[str, Any], dict[str, str]]:
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for e in events:
+    # Only answers written after the (last) end of the cells count: lines the notebook's own code
+    # wrote into the results file while its cells ran are ignored.
+    ends = [i for i, e in enumerate(events) if e.get("event") == "cells_done"]
+    for e in events[ends[-1] + 1:] if ends else []:
         if e.get("event") != "case" or not isinstance(e.get("case"), str):
             continue
         cid = e["case"]
@@ -459,6 +527,7 @@ def grade_submission(
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
     originals: dict[str, Any] | None = None,
+    case_timeout: float | None = None,
 ) -> SubmissionResult:
     """Grade one notebook file. Never raises for anything the file contains."""
     start = time.monotonic()
@@ -482,6 +551,7 @@ def grade_submission(
         nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
         if not isinstance(nb.get("cells"), list):
             raise ValueError("no list of cells")
+        cells = _code_cells(nb)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is scored, not fatal
         suite = suite_for(expected)
         reason = f"not a valid notebook file ({type(exc).__name__})"
@@ -496,23 +566,30 @@ def grade_submission(
                 "Cannot tell which exercise this is (no metadata, no NN_ file name).")
         return finish(expected or "?", "invalid", [note], [], None)
     suite = load_suite(expected, hidden_dir)
-    if actual != expected:
-        reason = (f"wrong exercise: this notebook is {actual!r}, expected {expected!r}"
-                  if actual else f"wrong exercise: the notebook does not say it is {expected!r}")
-        return finish(expected, "wrong exercise", [reason[0].upper() + reason[1:] + "."],
-                      _zero(suite, reason), suite)
+    notes: list[str] = []
+    if actual is None:
+        notes.append(f"The notebook has no exercise metadata; graded as {expected} from its "
+                     "file name.")
+    elif actual != expected:
+        reason = f"wrong exercise: this notebook is {actual!r}, expected {expected!r}"
+        return finish(expected, "wrong exercise", [f"W{reason[1:]}."], _zero(suite, reason), suite)
     refs = refs_by_exercise[expected]
     if isinstance(refs, Exception):
         return finish(expected, "error", [f"Not graded: {refs}"], _zero(suite, "not graded"), suite)
 
-    notes: list[str] = []
-    cells = _code_cells(nb)
     skip = _unchanged_check_cells(nb, originals.get(expected) if originals else None, notes)
-    run, run_notes, killed = _execute(cells, expected, hidden_dir, skip, timeout, memory_mb)
+    run, run_notes, killed = _execute(cells, expected, hidden_dir, skip, timeout, memory_mb,
+                                      len(suite.cases), case_timeout)
     notes += run_notes
+    code_indices = {c["index"] for c in cells}
+    cell_errors: dict[int, str] = {}
     for e in run.events:
-        if e.get("event") == "cell" and e.get("error") and isinstance(e.get("cell"), int):
-            notes.append(f"Cell {e['cell']} raised {str(e['error'])[:300]}")
+        if e.get("event") == "cells_done":
+            break
+        index = e.get("cell")
+        if e.get("event") == "cell" and e.get("error") and index in code_indices:
+            cell_errors.setdefault(index, str(e["error"])[:300])
+    notes += [f"Cell {i} raised {text}" for i, text in sorted(cell_errors.items())]
     values, errors = _case_values(run.events)
     errors.update(killed)
     if not run.done and not killed and not run_notes:
@@ -529,14 +606,13 @@ def _unchanged_check_cells(nb: Any, original: Any, notes: list[str]) -> set[int]
     if original is None:
         return set()
     by_id = {c.get("id"): c for c in original.cells if "check" in c.metadata.get("tags", [])}
-    sources = {c.source.strip() for c in by_id.values()}
+    sources = {_source(c).strip() for c in by_id.values()}
     skip = set()
-    for i, cell in enumerate(nb.cells, start=1):
-        if cell.cell_type != "code":
-            continue
-        if cell.source.strip() in sources:
+    for cell in _code_cells(nb):
+        i = cell["index"]
+        if cell["source"].strip() in sources:
             skip.add(i)
-        elif cell.get("id") in by_id:
+        elif nb["cells"][i - 1].get("id") in by_id:
             notes.append(
                 f"The provided check cell {i} was edited; it was run as written and does not "
                 "affect the score (the grader runs its own tests)."
@@ -556,8 +632,15 @@ def grade(
     exercise: str | None = None,
     solutions_dir: str | Path | None = None,
     progress: bool = True,
+    case_timeout: float | None = None,
 ) -> list[SubmissionResult]:
-    """Grade every notebook in ``submissions`` (files or folders); results in input order."""
+    """Grade every notebook in ``submissions`` (files or folders); results in input order.
+
+    ``timeout`` limits the time a notebook's cells may take in one run; each test case then gets
+    ``case_timeout`` seconds (default ``min(timeout, 30)``). ``memory_mb`` is the address-space
+    limit of the notebook's process. ``exercise`` forces the exercise (default: from the file
+    name ``NN_*.ipynb``, else from the notebook's metadata).
+    """
     if jobs is not None and (isinstance(jobs, bool) or int(jobs) < 1):
         raise ValueError(f"Received an invalid value for `jobs`, expected a positive integer. "
                          f"Received: jobs={jobs!r}")
@@ -597,7 +680,7 @@ def grade(
             bar.update()
         futures = {
             pool.submit(grade_submission, f, refs, solutions_dir, exercise, timeout, memory_mb,
-                        originals): i
+                        originals, case_timeout): i
             for i, f in enumerate(files)
         }
         results: list[SubmissionResult | None] = [None] * len(files)
