@@ -177,8 +177,8 @@ class BinaryCrossentropy(Loss):
         if y.size and (np.nanmin(y) < 0 or np.nanmax(y) > 1):
             raise ValueError(
                 "Received an invalid value for `y`, expected labels in [0, 1] for "
-                f"binary_crossentropy. Received: y with values from {np.nanmin(y)!r} to "
-                f"{np.nanmax(y)!r}. Hint: for integer class labels 0..K-1 use a softmax output "
+                f"binary_crossentropy. Received: y with values from {np.nanmin(y).item()!r} to "
+                f"{np.nanmax(y).item()!r}. Hint: for integer class labels 0..K-1 use a softmax output "
                 "with K units and sparse_categorical_crossentropy."
             )
         return np.ascontiguousarray(y_aligned, dtype=dtype)
@@ -282,13 +282,13 @@ class SparseCategoricalCrossentropy(Loss):
                 raise ValueError(
                     "Received an invalid value for `y`, expected integer class labels for "
                     "sparse_categorical_crossentropy. Received: y with non-integer values such "
-                    f"as {y[np.mod(y, 1) != 0].flat[0]!r}"
+                    f"as {y[np.mod(y, 1) != 0].flat[0].item()!r}"
                 )
             if y.min() < 0 or y.max() >= n_classes:
                 raise ValueError(
                     f"Received an invalid value for `y`, expected class labels in [0, "
                     f"{n_classes - 1}] for a model output with {n_classes} units. "
-                    f"Received: y with values from {y.min()!r} to {y.max()!r}"
+                    f"Received: y with values from {y.min().item()!r} to {y.max().item()!r}"
                 )
         return np.ascontiguousarray(y, dtype=np.int64)
 
