@@ -148,6 +148,7 @@ class _Run:
     returncode: int | None
     timed_out: bool
     seconds: float
+    limit: str = ""  # which time limit stopped it, in words
 
     @property
     def done(self) -> bool:
@@ -280,6 +281,7 @@ def _run_child(
         case_started: float | None = None
         cells_done = False
         timed_out = False
+        limit = ""
         while True:
             try:
                 proc.wait(timeout=0.05)
@@ -295,28 +297,35 @@ def _run_child(
                     case_started = now
                 elif kind == "case":
                     case_started = None
-            late_case = case_started is not None and now - case_started > case_limit + 2.0
-            if (not cells_done and now > cells_deadline) or late_case or now > hard_cap:
+            limit = ""
+            if not cells_done and now > cells_deadline:
+                limit = f"the time limit for running the cells ({timeout:g} s)"
+            elif case_started is not None and now - case_started > case_limit + 2.0:
+                limit = f"the time limit of one test ({case_limit:g} s)"
+            elif now > hard_cap:
+                limit = "the overall time limit"
+            if limit:
                 timed_out = True
                 break
         _kill_group(proc)  # also reaps anything the notebook left running in its group
         proc.wait()
         reader.poll()
-        return _Run(reader.events, proc.returncode, timed_out, time.monotonic() - start)
+        return _Run(reader.events, proc.returncode, timed_out, time.monotonic() - start, limit)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _death_reason(run: _Run, timeout: float, memory_mb: int) -> str:
     if run.timed_out:
-        return f"it ran past the time limit ({timeout:g} s) and was stopped"
+        return f"it ran past {run.limit or 'its time limit'} and was stopped"
     rc = run.returncode
     if rc is not None and rc < 0:
         try:
             name = signal.Signals(-rc).name
         except ValueError:
             name = f"signal {-rc}"
-        extra = f" (the memory limit is {memory_mb} MB)" if name in ("SIGSEGV", "SIGABRT") else ""
+        extra = (f" (a crash, or the memory limit of {memory_mb} MB)"
+                 if name in ("SIGSEGV", "SIGABRT", "SIGBUS") else "")
         return f"the process was killed by {name}{extra}"
     return f"the process exited early (exit code {rc}), for example through os._exit()"
 

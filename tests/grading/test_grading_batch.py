@@ -1,0 +1,240 @@
+"""The autograder end to end: solutions score full marks, exercises zero, and a suite of broken
+and hostile submissions scores exactly what it earned, with a reason, without stopping the batch.
+
+Each batch runs once per module (fixtures below); the tests only read its results.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from course_lib.grading.cases import load_suite
+from course_lib.grading.grader import grade
+from course_lib.grading.report import feedback_text, write_feedback, write_report
+
+REPO = Path(__file__).resolve().parents[2]
+SOLUTIONS = REPO / "solutions"
+EXERCISES = REPO / "exercises"
+CH1 = "01_introduction.ipynb"
+SUITE1 = load_suite("ch1", SOLUTIONS / "hidden_tests")
+MAX1 = SUITE1.max_points
+
+
+def q_max(question: str) -> float:
+    return SUITE1.questions[question].max_points
+
+
+def cases_of(questions: list[str], names: list[str]) -> float:
+    return sum(c.points for q in questions for c in SUITE1.questions[q].cases if c.name in names)
+
+
+def ch1(folder: str = "solutions") -> nbformat.NotebookNode:
+    return nbformat.read((SOLUTIONS if folder == "solutions" else EXERCISES) / CH1, as_version=4)
+
+
+def cell_index(nb, cell_id: str) -> int:
+    return next(i for i, c in enumerate(nb.cells) if c.id == cell_id)
+
+
+def insert_after(nb, cell_id: str, source: str):
+    nb.cells.insert(cell_index(nb, cell_id) + 1, new_code_cell(source))
+    return nb
+
+
+def replace(nb, cell_id: str, old: str, new: str):
+    cell = nb.cells[cell_index(nb, cell_id)]
+    assert old in cell.source
+    cell.source = cell.source.replace(old, new)
+    return nb
+
+
+def all_checks(nb, source: str):
+    for cell in nb.cells:
+        if "check" in cell.metadata.get("tags", []):
+            cell.source = source
+    return nb
+
+
+FAKE_RESULTS = '''
+import json, pathlib
+job = json.loads(pathlib.Path("job.json").read_text())
+expected = json.loads(pathlib.Path(__import__("course_lib.grading", fromlist=["x"]).__file__)
+                      .with_name("expected.json").read_text())["values"]
+with open(job["results"], "a") as f:
+    f.write(json.dumps({"event": "cells_done"}) + "\\n")
+    for cid, value in expected.items():
+        f.write(json.dumps({"event": "case", "case": cid, "value": value, "passed": True}) + "\\n")
+    f.write(json.dumps({"event": "done", "score": 100}) + "\\n")
+print("ch1.q1 Activation functions: 3/3 public points\\nAll public checks pass.\\nScore: 13/13")
+'''
+
+MONKEYPATCH = '''
+import builtins, numpy as np, numpy.testing, course_lib.grading as g
+import course_lib.grading.values as v, course_lib.grading.grader as gr
+np.allclose = lambda *a, **k: True
+np.isclose = lambda a, b, **k: np.ones(np.shape(a), dtype=bool)
+np.array_equal = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+v.compare_values = lambda *a, **k: (True, "")
+gr.judge = lambda *a, **k: (True, "")
+g.check = check = lambda *a, **k: print("All public checks pass.")
+def relu(z): return z
+def sigmoid(z): return z
+def dense_forward(x, kernel, bias, activation="linear"): return x
+def count_params(layer_sizes): return 0
+'''
+
+# name -> (builder returning bytes, expected score, words the report must contain)
+HOSTILE = {
+    "invalid_json": (lambda: b"{ this is not a notebook", 0.0, ["not a valid notebook"]),
+    "json_not_notebook": (lambda: b'{"cells": 5, "metadata": []}', 0.0, ["not a valid notebook"]),
+    "wrong_exercise": (lambda: (SOLUTIONS / "02_training.ipynb").read_bytes(), 0.0,
+                       ["Wrong exercise", "'ch2'", "'ch1'"]),
+    "missing_function": (
+        lambda: replace(ch1(), "ch1-code-5", "def count_params(", "def count_parameters("),
+        MAX1 - q_max("ch1.q3"), ["`count_params` is not defined"]),
+    "cell_raises": (
+        lambda: replace(ch1(), "ch1-code-3", "def dense_forward(", 'raise ValueError("oops")\n\n\ndef dense_forward('),
+        MAX1 - q_max("ch1.q2"), ["ValueError: oops", "`dense_forward` is not defined"]),
+    "infinite_loop_cell": (
+        lambda: insert_after(ch1(), "ch1-code-2", "while True:\n    pass"),
+        MAX1, ["time limit", "run again without that cell"]),
+    "infinite_loop_function": (
+        lambda: replace(ch1(), "ch1-code-2", "    return np.maximum(0.0, z)",
+                        "    while True:\n        pass"),
+        MAX1 - cases_of(["ch1.q1", "ch1.q2"], ["relu_hand_worked", "relu_batch", "relu_random",
+                                               "relu_layer_batch", "stacked"]),
+        ["did not return within"]),
+    "alarm_disabled_loop": (
+        lambda: insert_after(
+            replace(ch1(), "ch1-code-5", "    ### BEGIN SOLUTION",
+                    "    while len(layer_sizes) == 2:\n        pass\n    ### BEGIN SOLUTION"),
+            "ch1-code-1",
+            "import signal\nsignal.signal = lambda *a, **k: None\n"
+            "signal.setitimer = lambda *a, **k: None"),
+        MAX1 - cases_of(["ch1.q3"], ["single_layer", "mnist_linear"]),
+        ["While testing ch1.q3/single_layer", "stopped the process"]),
+    "memory_bomb": (
+        lambda: insert_after(ch1(), "ch1-code-2",
+                             "blocks = []\nwhile True:\n    blocks.append(bytearray(100_000_000))"),
+        MAX1, ["MemoryError"]),
+    "sys_exit": (lambda: insert_after(ch1(), "ch1-code-2", "import sys\nsys.exit('bye')"),
+                 MAX1, ["SystemExit"]),
+    "os_exit": (lambda: insert_after(ch1(), "ch1-code-2", "import os\nos._exit(0)"),
+                MAX1, ["exited early", "os._exit"]),
+    "kernel_dies": (
+        lambda: insert_after(ch1(), "ch1-code-3", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
+        MAX1, ["SIGKILL"]),
+    "segfault_in_function": (
+        lambda: replace(ch1(), "ch1-code-2", "    z = np.asarray(z, dtype=float)",
+                        "    import ctypes\n    ctypes.string_at(0)"),
+        MAX1 - cases_of(["ch1.q1", "ch1.q2"], ["sigmoid_hand_worked", "sigmoid_extreme",
+                                               "sigmoid_batch", "stacked"]),
+        ["SIGSEGV"]),
+    "fake_output_and_results": (lambda: insert_after(ch1("exercises"), "ch1-code-1", FAKE_RESULTS),
+                                0.0, ["not answered yet"]),
+    "monkeypatched_checks": (lambda: insert_after(ch1("exercises"), "ch1-code-6", MONKEYPATCH),
+                             0.0, ["values differ"]),
+    "edited_check_cells": (
+        lambda: all_checks(ch1("exercises"), 'check = lambda *a: "passed"\nprint("✔ all passed")'),
+        0.0, ["was edited"]),
+    "edited_check_cells_solution": (
+        lambda: all_checks(ch1(), 'print("✔ all passed")'), MAX1, ["was edited"]),
+}
+
+
+def to_bytes(value) -> bytes:
+    return value if isinstance(value, bytes) else nbformat.writes(value).encode()
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    for name, (build, _, _) in HOSTILE.items():
+        (root / name).mkdir()
+        (root / name / CH1).write_bytes(to_bytes(build()))
+    before = digest(root)
+    results = grade([root], jobs=2, timeout=8, case_timeout=1.0, memory_mb=1024, progress=False)
+    return root, before, {r.student: r for r in results}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    for folder, name in [(SOLUTIONS, "full_marks"), (EXERCISES, "untouched")]:
+        shutil.copytree(folder, root / name, ignore=shutil.ignore_patterns("hidden_tests"))
+    before = digest(root)
+    results = grade([root], jobs=2, progress=False)
+    return root, before, results
+
+
+def test_batch_covers_every_submission_and_leaves_files_byte_identical(hostile):
+    root, before, results = hostile
+    assert set(results) == set(HOSTILE)
+    assert digest(root) == before
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_submission_scores_what_it_earned(hostile, name):
+    _, _, results = hostile
+    _, expected, words = HOSTILE[name]
+    result = results[name]
+    assert result.max_score == MAX1
+    report = json.dumps(result.to_dict())
+    assert result.score == pytest.approx(expected), feedback_text(result)
+    for word in words:
+        assert word in report, feedback_text(result)
+
+
+def test_every_solution_scores_full_marks_and_every_exercise_zero(course):
+    root, before, results = course
+    assert digest(root) == before
+    assert len(results) == 8
+    for r in results:
+        assert r.status == "graded", r.notes
+        assert r.max_score >= 9 and len(r.questions) >= 3
+        if r.student == "full_marks":
+            assert r.score == r.max_score, feedback_text(r)
+            assert all(c.passed for q in r.questions for c in q.cases)
+        else:
+            assert r.score == 0, feedback_text(r)
+    assert {r.exercise for r in results} == {"ch1", "ch2", "ch3", "ch4"}
+
+
+def test_gradebook_csv_json_and_feedback(course, tmp_path):
+    _, _, results = course
+    write_report(results, tmp_path / "grades.csv")
+    write_report(results, tmp_path / "grades.json")
+    written = write_feedback(results, tmp_path / "feedback")
+    with open(tmp_path / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 8
+    assert list(rows[0])[:6] == ["student", "path", "exercise", "status", "score", "max_score"]
+    assert {"ch1.q1", "ch2.q3", "ch3.q2", "ch4.q3"} <= set(rows[0])
+    full = next(r for r in rows if r["student"] == "full_marks" and r["exercise"] == "ch2")
+    assert full["score"] == full["max_score"] and full["ch1.q1"] == ""
+    data = json.loads((tmp_path / "grades.json").read_text())
+    case = data["submissions"][0]["questions"][0]["cases"][0]
+    assert set(case) == {"case", "points", "earned", "hidden", "passed", "message"}
+    assert any(c["hidden"] for s in data["submissions"] for q in s["questions"] for c in q["cases"])
+    assert len(written) == 8 and len({p.name for p in written}) == 8
+    text = next(p for p in written if p.name.startswith("untouched__02")).read_text()
+    assert "Score: 0 / " in text and "[FAIL]" in text and "NotImplementedError" in text
+
+
+def test_bad_report_extension_is_refused(course, tmp_path):
+    with pytest.raises(ValueError, match=r"\.csv or \.json"):
+        write_report(course[2], tmp_path / "grades.xlsx")
