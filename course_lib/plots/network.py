@@ -85,7 +85,8 @@ def plot_network(
         activations: one name per non-input layer (read from the model when one is given).
         max_nodes: at most this many nodes per column; larger layers show their first and last
             nodes with "..." and the true count in the label.
-        show_weights: colour each drawn connection by the sign and size of its weight (model only).
+        show_weights: colour each drawn connection by the sign (red positive, blue negative) and
+            size of its weight relative to the largest in its layer (model only).
         title: figure title.
         ax: an existing Axes to draw on.
 
@@ -135,7 +136,8 @@ def plot_network(
     xs = np.arange(len(sizes), dtype=float)
 
     # Connections first, so that nodes are drawn over them.
-    vmax = max((np.abs(k).max() for k in kernels), default=1.0) if kernels else 1.0
+    # Each layer's colours are scaled by its own largest weight, so every layer shows its pattern.
+    vmaxes = [float(np.abs(k).max()) or 1.0 for k in kernels] if kernels else []
     cmap = plt.get_cmap("coolwarm")
     for i in range(len(sizes) - 1):
         (ys_a, idx_a, _), (ys_b, idx_b, _) = columns[i], columns[i + 1]
@@ -143,8 +145,8 @@ def plot_network(
             for b, yb in zip(idx_b, ys_b, strict=False):
                 if kernels is not None:
                     w = float(kernels[i][a, b])
-                    color = cmap(0.5 + 0.5 * w / vmax)
-                    lw = 0.3 + 2.0 * abs(w) / vmax
+                    color = cmap(0.5 + 0.5 * w / vmaxes[i])
+                    lw = 0.3 + 2.0 * abs(w) / vmaxes[i]
                 else:
                     color, lw = "0.6", 0.5
                 ax.plot([xs[i], xs[i + 1]], [ya, yb], color=color, lw=lw, alpha=0.7, zorder=1)

@@ -37,8 +37,8 @@ def plot_history(
 
     Args:
         histories: a History, a history dict, or ``{run label: History or dict}`` for several runs.
-        metrics: the metrics to draw (default: every non-``val_`` key of the first run, e.g.
-            ``["loss", "accuracy"]``).
+        metrics: the metrics to draw (default: every non-``val_`` key of the first run, the loss
+            first, e.g. ``["loss", "accuracy"]``).
         title: figure title.
         markers: put a dot on each epoch.
 
@@ -56,6 +56,7 @@ def plot_history(
     first = next(iter(runs.values()))
     if metrics is None:
         metrics = [k for k in first if not k.startswith("val_")]
+        metrics.sort(key=lambda k: k != "loss")  # the loss first, as Keras prints it
     metrics = list(metrics)
     if not metrics:
         raise ValueError(

@@ -230,3 +230,27 @@ def test_plot_gradient_norms_bars_per_run():
 def test_plot_gradient_norms_errors(norms, kwargs, match):
     with pytest.raises(ValueError, match=match):
         plot_gradient_norms(norms, **kwargs)
+
+
+def test_plots_read_a_course_lib_nn_model():
+    """The pictures work on the NumPy engine's models (Keras's are checked in the notebooks)."""
+    import course_lib
+    from course_lib import nn
+
+    course_lib.set_seed(0)
+    model = nn.Sequential(
+        [nn.Input(shape=(2,)), nn.Dense(4, activation="tanh"), nn.Dense(1, activation="sigmoid")]
+    )
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    assert layer_sizes(model) == ([2, 4, 1], ["tanh", "sigmoid"])
+    assert "17 parameters" in plot_network(model, show_weights=True).axes[0].get_title()
+    X = np.random.default_rng(0).normal(size=(10, 2)).astype("float32")
+    p = predict_proba_fn(model)(X)
+    np.testing.assert_allclose(p, model.predict(X, verbose=0).ravel())
+    fig = plot_decision_boundary(model, X, (X[:, 0] > 0).astype(int), resolution=20)
+    assert fig.axes[0].get_title().startswith("accuracy")
+
+
+def test_plot_history_puts_the_loss_first():
+    keras_order = {"accuracy": [0.5, 0.6], "loss": [0.7, 0.6]}  # Keras 3 records accuracy first
+    assert [ax.get_title() for ax in plot_history(keras_order).axes] == ["loss", "accuracy"]
