@@ -13,6 +13,7 @@ All randomness (initialisation, shuffling, dropout) comes from ``course_lib.seed
 
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import time
@@ -36,6 +37,30 @@ from course_lib.seeding import get_rng
 __all__ = ["Sequential"]
 
 _PROBABILITIES, _KERAS_LOGITS, _FROM_LOGITS = 0, 1, 2
+
+#: BLAS threads used inside fit/evaluate/predict (None: leave NumPy's setting alone). The
+#: engine's matrices are small: one thread is faster than several, and far faster when the
+#: cores are busy (OpenBLAS threads spin while waiting for each other). Needs threadpoolctl
+#: (installed with scikit-learn); without it this setting is ignored.
+BLAS_THREADS: int | None = 1
+_blas_controller = None
+
+
+def _blas_limit():
+    """A context manager limiting BLAS threads to ``BLAS_THREADS`` (or doing nothing)."""
+    global _blas_controller
+    if BLAS_THREADS is None:
+        return contextlib.nullcontext()
+    if _blas_controller is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            _blas_controller = False
+        else:
+            _blas_controller = ThreadpoolController()
+    if _blas_controller is False:
+        return contextlib.nullcontext()
+    return _blas_controller.limit(limits=BLAS_THREADS, user_api="blas")
 
 
 def _shape_str(shape) -> str:
@@ -567,7 +592,10 @@ class Sequential:
         for cb in callbacks:
             cb.on_train_begin()
 
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        with (
+            _blas_limit(),
+            np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
+        ):
             for epoch in range(epochs):
                 for cb in callbacks:
                     cb.on_epoch_begin(epoch)
@@ -664,7 +692,10 @@ class Sequential:
         batch_size = 32 if batch_size is None else check_positive_int("batch_size", batch_size)
         verbose = _check_verbose(verbose)
         x, y_loss, y_metrics = self._prepare(x, y)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        with (
+            _blas_limit(),
+            np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
+        ):
             logs = self._evaluate_prepared(x, y_loss, y_metrics, batch_size, self._loss_mode())
         if verbose:
             steps = math.ceil(len(x) / batch_size)
@@ -683,7 +714,10 @@ class Sequential:
         if verbose != "auto":
             _check_verbose(verbose)
         x = self._check_x(x, "x")
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        with (
+            _blas_limit(),
+            np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
+        ):
             parts = [
                 self.forward(x[lo : lo + batch_size], training=False)
                 for lo in range(0, len(x), batch_size)

@@ -1,0 +1,123 @@
+"""Training throughput: the NumPy engine (course_lib.nn) against Keras 3, same models, same data.
+
+Trains the seed document's two networks (32-16-1 and the deep 128-64-32-16-1, relu + sigmoid,
+adam / binary_crossentropy) with both engines at batch sizes 32 and 1024, from the same initial
+weights, and prints samples per second, the NumPy/Keras ratio and each one's validation accuracy.
+
+    .venv/bin/python benchmarks/bench_engine.py            # about 1-2 minutes on 2 cores
+    .venv/bin/python benchmarks/bench_engine.py --quick    # a smoke run
+
+Keras runs as the course runs it (``setup_keras``: one intra-op and one inter-op thread); NumPy
+uses its BLAS as installed (``--blas-threads`` to limit it). Throughput is measured after one
+warm-up epoch (which includes Keras's graph tracing), over the following epochs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+import course_lib  # noqa: E402
+from course_lib import nn  # noqa: E402
+
+MODELS = {"seed 32-16-1": (32, 16), "deep 128-64-32-16-1": (128, 64, 32, 16)}
+
+
+def make_data(n_train: int, n_val: int, n_features: int, seed: int):
+    """A non-linear binary task with some label noise (float32)."""
+    rng = np.random.default_rng(seed)
+    n = n_train + n_val
+    x = rng.normal(size=(n, n_features)).astype(np.float32)
+    score = x[:, 0] * x[:, 1] + np.sin(2 * x[:, 2]) + 0.5 * x[:, 3] - 0.3 * x[:, 4] ** 2
+    score += 0.3 * rng.normal(size=n)
+    y = (score > np.median(score)).astype(np.float32)
+    return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+
+
+def numpy_model(n_features: int, units: tuple[int, ...]) -> nn.Sequential:
+    model = nn.Sequential([nn.Input(shape=(n_features,))]
+                          + [nn.Dense(u, activation="relu") for u in units]
+                          + [nn.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def timed_fit(model, x, y, batch_size: int, epochs: int) -> float:
+    """Samples per second over ``epochs`` epochs, after one warm-up epoch."""
+    model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
+    start = time.perf_counter()
+    model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0)
+    return len(x) * epochs / (time.perf_counter() - start)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=8000, help="training samples")
+    parser.add_argument("--epochs", type=int, default=3, help="timed epochs at batch 32")
+    parser.add_argument("--large-epochs", type=int, default=15, help="timed epochs at batch 1024")
+    parser.add_argument("--blas-threads", type=int, default=None,
+                        help="limit NumPy's BLAS threads (default: as installed)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="tiny run to check the script")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.samples, args.epochs, args.large_epochs = 2048, 1, 2
+
+    from course_lib.keras_models import build_deep_model, build_seed_model, setup_keras
+
+    keras = setup_keras(args.seed)
+    builders = {"seed 32-16-1": build_seed_model, "deep 128-64-32-16-1": build_deep_model}
+    if args.blas_threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.blas_threads)
+    try:
+        from threadpoolctl import threadpool_info
+
+        blas = ", ".join(f"{i['internal_api']} {i.get('architecture', '?')} "
+                         f"{i['num_threads']} threads" for i in threadpool_info())
+    except ImportError:
+        blas = "unknown"
+
+    n_features = 20
+    x, y, x_val, y_val = make_data(args.samples, args.samples // 4, n_features, args.seed)
+    print(f"Python {platform.python_version()}, numpy {np.__version__} ({blas}), "
+          f"Keras {keras.__version__}, TensorFlow 1 intra/1 inter-op thread, "
+          f"{os.cpu_count()} CPUs, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '-')}")
+    print(f"data: {len(x)} training / {len(x_val)} validation samples, {n_features} features\n")
+    header = (f"{'model':<22}{'batch':>6}{'Keras samples/s':>17}{'NumPy samples/s':>17}"
+              f"{'ratio':>8}{'Keras val acc':>15}{'NumPy val acc':>15}")
+    print(header)
+    print("-" * len(header))
+    rows = []
+    for name, units in MODELS.items():
+        for batch_size in (32, 1024):
+            epochs = args.epochs if batch_size == 32 else args.large_epochs
+            keras.utils.set_random_seed(args.seed)
+            course_lib.set_seed(args.seed)
+            keras_model = builders[name](n_features)
+            model = numpy_model(n_features, units)
+            model.set_weights(keras_model.get_weights())
+            keras_speed = timed_fit(keras_model, x, y, batch_size, epochs)
+            numpy_speed = timed_fit(model, x, y, batch_size, epochs)
+            keras_acc = keras_model.evaluate(x_val, y_val, batch_size=1024, verbose=0)[1]
+            numpy_acc = model.evaluate(x_val, y_val, batch_size=1024, verbose=0)[1]
+            ratio = numpy_speed / keras_speed
+            rows.append((name, batch_size, keras_speed, numpy_speed, ratio, keras_acc, numpy_acc))
+            print(f"{name:<22}{batch_size:>6}{keras_speed:>17,.0f}{numpy_speed:>17,.0f}"
+                  f"{ratio:>7.1f}x{keras_acc:>15.4f}{numpy_acc:>15.4f}", flush=True)
+    print("\nTargets: ratio >= 10x at batch 32, >= 1x at batch 1024; validation accuracy within "
+          "0.01 of Keras's (same initial weights, each engine shuffling with its own generator).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
