@@ -273,7 +273,7 @@ class Dense(Layer):
             dz2 = dz
         np.matmul(x.T, dz2, out=self.kernel_grad)  # dL/dkernel = x^T dz, (in, units)
         if self.use_bias:
-            np.sum(dz2, axis=0, out=self.bias_grad)  # dL/dbias = sum over the batch, (units,)
+            np.add.reduce(dz2, axis=0, out=self.bias_grad)  # dL/dbias = sum over the batch, (units,)
         if need_input_grad:
             return dz @ self.kernel.T  # dL/dx = dz kernel^T, (N, in)
         return None

@@ -194,9 +194,9 @@ class BinaryCrossentropy(Loss):
     def value_and_gradient_from_logits(self, y_true, logits):
         count = logits.size
         # max(z, 0) - z y + log(1 + exp(-|z|))  (TensorFlow's sigmoid_cross_entropy_with_logits)
-        value = (np.maximum(logits, 0) - logits * y_true + np.log1p(np.exp(-np.abs(logits)))).sum()
-        e = np.exp(-np.abs(logits))
-        p = np.where(logits >= 0, 1 / (1 + e), e / (1 + e))
+        e = np.exp(-np.abs(logits))  # in (0, 1]
+        value = (np.maximum(logits, 0) - logits * y_true + np.log1p(e)).sum()
+        p = np.where(logits >= 0, 1, e) / (1 + e)  # sigmoid(z), stable
         grad = (p - y_true) / count
         return value / count, grad.astype(logits.dtype, copy=False)
 

@@ -638,6 +638,7 @@ class Sequential:
                 if val is not None and not self.stop_training:
                     val_logs = self._evaluate_prepared(*val, batch_size, mode)
                     logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                logs = dict(sorted(logs.items()))  # Keras 3 orders the logs by name
                 if progress is not None:
                     progress.finish(logs)
                 elif verbose == 2:
@@ -704,7 +705,7 @@ class Sequential:
 
     def _return_logs(self, logs: dict, return_dict: bool):
         if return_dict:
-            return logs
+            return dict(sorted(logs.items()))  # Keras 3 orders the logs by name
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
 
@@ -757,7 +758,7 @@ class Sequential:
 
 
 def _format_logs(logs: dict) -> str:
-    return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+    return " - ".join(f"{k}: {v:.4f}" for k, v in sorted(logs.items()))
 
 
 def _overrides(callback: Callback, method: str) -> bool:

@@ -62,7 +62,7 @@ def _twins(keras, n_features, hidden, out_units, out_activation, separate_activa
 
 
 def _assert_same_history(keras_history: dict, history: dict, tol: float = TRAIN_TOL):
-    assert set(history) == set(keras_history)
+    assert list(history) == list(keras_history)  # same keys, in the same order
     for key, theirs in keras_history.items():
         mine = history[key]
         assert len(mine) == len(theirs), key

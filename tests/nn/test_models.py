@@ -113,7 +113,7 @@ def test_validation_split_takes_the_last_samples_before_shuffling():
     loss, acc = model.evaluate(x[40:], y[40:], verbose=0)
     assert history["val_loss"][0] == pytest.approx(loss, rel=1e-6)
     assert history["val_accuracy"][0] == pytest.approx(acc)
-    assert list(history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    assert list(history) == ["accuracy", "loss", "val_accuracy", "val_loss"]  # as Keras 3
 
 
 def test_seeded_runs_are_bit_identical():
@@ -150,7 +150,7 @@ def test_evaluate_returns_scalar_list_or_dict():
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy", "mse"])
     result = model.evaluate(x, y, verbose=0)
     assert isinstance(result, list) and len(result) == 3
-    assert list(model.evaluate(x, y, verbose=0, return_dict=True)) == ["loss", "accuracy", "mse"]
+    assert list(model.evaluate(x, y, verbose=0, return_dict=True)) == ["accuracy", "loss", "mse"]
     assert model.metrics_names == ["loss", "accuracy", "mse"]
 
 
@@ -223,8 +223,8 @@ def test_verbose_2_prints_one_stable_line_per_epoch(capsys):
     lines = capsys.readouterr().out.splitlines()
     h = history.history
     assert lines == [
-        f"Epoch {e + 1}/2 - loss: {h['loss'][e]:.4f} - accuracy: {h['accuracy'][e]:.4f} - "
-        f"val_loss: {h['val_loss'][e]:.4f} - val_accuracy: {h['val_accuracy'][e]:.4f}"
+        f"Epoch {e + 1}/2 - accuracy: {h['accuracy'][e]:.4f} - loss: {h['loss'][e]:.4f} - "
+        f"val_accuracy: {h['val_accuracy'][e]:.4f} - val_loss: {h['val_loss'][e]:.4f}"
         for e in range(2)
     ]
 
