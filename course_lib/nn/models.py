@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import math
 import sys
-import time
 import warnings
 
 import numpy as np
@@ -766,26 +765,30 @@ def _overrides(callback: Callback, method: str) -> bool:
 
 
 class _ProgressBar:
-    """Keras-like progress bar for ``verbose=1`` (redrawn at most every 0.1 s)."""
+    """Keras-like progress bar for ``verbose=1``.
+
+    Redrawn each time the bar grows by one segment (at most ``width`` times an epoch), never by
+    the clock, and without timings: the same run prints the same text, so a notebook's stored
+    output stays stable.
+    """
 
     def __init__(self, epoch: int, epochs: int, steps: int, width: int = 20):
         self.steps, self.width = steps, width
-        self.start = self.last = time.perf_counter()
+        self.drawn = -1
         print(f"Epoch {epoch + 1}/{epochs}", flush=True)
 
     def _draw(self, step: int, logs: dict, end: str) -> None:
-        done = int(self.width * step / self.steps)
+        done = self.width * step // self.steps
         bar = "━" * done + " " * (self.width - done)
         digits = len(str(self.steps))
         sys.stdout.write(f"\r{step:>{digits}}/{self.steps} {bar} - {_format_logs(logs)}{end}")
         sys.stdout.flush()
 
     def update(self, step: int, logs: dict) -> None:
-        now = time.perf_counter()
-        if now - self.last >= 0.1:
-            self.last = now
+        done = self.width * step // self.steps
+        if done > self.drawn and step < self.steps:
+            self.drawn = done
             self._draw(step, logs, "")
 
     def finish(self, logs: dict) -> None:
-        elapsed = time.perf_counter() - self.start
-        self._draw(self.steps, {**logs}, f" - {elapsed:.1f}s\n")
+        self._draw(self.steps, logs, "\n")
