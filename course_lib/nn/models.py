@@ -338,6 +338,20 @@ class Sequential:
         x = self._check_x(x, "x")
         return self.forward(x, training=training)
 
+    def compute_gradients(self, x, y, training: bool = True) -> list[np.ndarray]:
+        """dL/dw for every weight on the batch (x, y), without updating anything.
+
+        Uses the compiled loss exactly as ``fit`` does (from the logits after a final
+        sigmoid/softmax). Returns copies lined up with ``get_weights()``; handy to look at
+        per-layer gradient norms (vanishing gradients) or to check a hand-written backward.
+        """
+        self._require_compiled("compute_gradients")
+        x, y_loss, _ = self._prepare(x, y)
+        with _blas_limit(), np.errstate(over="ignore", invalid="ignore", divide="ignore",
+                                        under="ignore"):
+            self._loss_and_gradients(x, y_loss, self._loss_mode(), training)
+        return [g.copy() for g in self.gradients]
+
     # ------------------------------------------------------------------ compile ------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None) -> None:
         """Choose the optimizer, the loss and the metrics, by name or object (as Keras).

@@ -81,6 +81,23 @@ def test_forward_backward_are_public_and_checked():
     assert [g.shape for g in model.gradients] == [w.shape for w in model.weights]
 
 
+def test_compute_gradients_matches_finite_differences_and_changes_nothing():
+    course_lib.set_seed(4)
+    model = Sequential([Input(shape=(3,)), Dense(4, activation="sigmoid"),
+                        Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    x = np.random.default_rng(4).normal(size=(6, 3))
+    y = np.array([0, 1, 1, 0, 0, 1])
+    before = model.get_weights()
+    grads = model.compute_gradients(x, y)
+    assert [g.shape for g in grads] == [w.shape for w in before]
+    for a, b in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(a, b)
+    numeric = gradcheck(model, x, y).numerical
+    for g, key in zip(grads, numeric, strict=True):
+        np.testing.assert_allclose(g, numeric[key], rtol=1e-3, atol=1e-6)  # float32 vs float64
+
+
 # --------------------------------------------------------------------- fit semantics ----------
 def test_epoch_loss_is_the_sample_weighted_mean_of_the_batches_as_trained():
     course_lib.set_seed(1)
