@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
     from course_lib.grading.cases import MissingName, Namespace, load_suite
     from course_lib.grading.values import encode
 
-    suite = load_suite(job["exercise"], job.get("hidden_dir"))
+    suite = load_suite(job["exercise"], hidden_source=job.get("hidden_source"))
     shell = InteractiveShell.instance()
     emit(event="ready")
 

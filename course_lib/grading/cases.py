@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.util
 import re
-import sys
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ __all__ = [
     "Namespace",
     "MissingName",
     "load_suite",
+    "read_hidden",
     "public_suite",
     "EXERCISES",
 ]
@@ -184,28 +184,32 @@ def public_suite(exercise: str) -> Suite:
     return module.build_suite()
 
 
-def load_suite(exercise: str, hidden_dir: str | Path | None = None) -> Suite:
-    """The public cases of ``exercise`` plus, if ``hidden_dir/<exercise>.py`` exists, its hidden ones.
+def read_hidden(hidden_dir: str | Path | None, exercise: str) -> str | None:
+    """The source of ``hidden_dir/<exercise>.py``, or None when there is none."""
+    if hidden_dir is None:
+        return None
+    path = Path(hidden_dir) / f"{exercise}.py"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
-    A hidden-test file defines ``add_hidden(suite)`` which registers more cases on the suite.
+
+def load_suite(exercise: str, hidden_dir: str | Path | None = None,
+               hidden_source: str | None = None) -> Suite:
+    """The public cases of ``exercise`` plus its hidden ones.
+
+    The hidden cases come from ``hidden_source`` (the text of a hidden-test file, as the grader
+    reads it once per batch) or else from ``hidden_dir/<exercise>.py``. A hidden-test file defines
+    ``add_hidden(suite)``, which registers more cases on the suite.
     """
     suite = public_suite(exercise)
-    if hidden_dir is not None:
-        path = Path(hidden_dir) / f"{exercise}.py"
-        if path.is_file():
-            module = _import_path(path, f"_course_hidden_{exercise}")
-            module.add_hidden(suite)
+    if hidden_source is None:
+        hidden_source = read_hidden(hidden_dir, exercise)
+    if hidden_source is not None:
+        name = f"_course_hidden_{exercise}"
+        module = types.ModuleType(name)
+        module.__file__ = f"<hidden tests of {exercise}>"
+        exec(compile(hidden_source, module.__file__, "exec"), module.__dict__)  # noqa: S102
+        module.add_hidden(suite)
     return suite
-
-
-def _import_path(path: Path, name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"Cannot import hidden tests from {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def source_digest(*parts: bytes) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 
 import nbformat
 
-from course_lib.grading.cases import Case, Suite, load_suite
+from course_lib.grading.cases import Case, Suite, load_suite, read_hidden
 from course_lib.grading.values import DecodeError, compare_values, decode
 
 __all__ = [
@@ -54,6 +54,7 @@ DEFAULT_MEMORY_MB = 4096
 DEFAULT_CASE_TIMEOUT = 30.0
 MAX_ATTEMPTS = 8
 _MAX_RESULTS_BYTES = 64 * 1024 * 1024
+_MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 _FILE_RE = re.compile(r"^(\d\d)_")
 
 
@@ -239,7 +240,7 @@ class _EventReader:
 def _run_child(
     cells: list[dict],
     exercise: str,
-    hidden_dir: Path | None,
+    hidden_source: str | None,
     skip_cells: Sequence[int],
     skip_cases: Sequence[str],
     timeout: float,
@@ -256,7 +257,7 @@ def _run_child(
         job = {
             "cells": cells,
             "exercise": exercise,
-            "hidden_dir": str(hidden_dir) if hidden_dir else None,
+            "hidden_source": hidden_source,
             "skip_cells": list(skip_cells),
             "skip_cases": list(skip_cases),
             "memory_mb": memory_mb,
@@ -333,7 +334,7 @@ def _death_reason(run: _Run, timeout: float, memory_mb: int) -> str:
 def _execute(
     cells: list[dict],
     exercise: str,
-    hidden_dir: Path | None,
+    hidden_source: str | None,
     skip_cells: set[int],
     timeout: float,
     memory_mb: int,
@@ -352,7 +353,7 @@ def _execute(
     spent = 0.0
     case_timeout = case_timeout or min(timeout, DEFAULT_CASE_TIMEOUT)
     for _attempt in range(MAX_ATTEMPTS):
-        run = _run_child(cells, exercise, hidden_dir, sorted(skip), sorted(killed_cases),
+        run = _run_child(cells, exercise, hidden_source, sorted(skip), sorted(killed_cases),
                          timeout, memory_mb, n_cases, case_timeout)
         spent += run.seconds
         if run.done:
@@ -388,6 +389,7 @@ def reference_values(
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
     hidden: bool = True,
+    hidden_source: str | None = None,
 ) -> dict[str, Any]:
     """Case id -> decoded reference value, from a trusted run of the exercise's solution notebook.
 
@@ -396,11 +398,14 @@ def reference_values(
     solutions = _solution_notebooks(solutions_dir)
     if exercise not in solutions:
         raise GradingError(f"No solution notebook for exercise {exercise!r} in {solutions_dir}.")
-    hidden_dir = solutions_dir / "hidden_tests" if hidden else None
+    if hidden and hidden_source is None:
+        hidden_source = read_hidden(solutions_dir / "hidden_tests", exercise)
+    elif not hidden:
+        hidden_source = None
     nb = nbformat.read(solutions[exercise], as_version=4)
     cells = _code_cells(nb)
-    suite = load_suite(exercise, hidden_dir)
-    run, notes, killed = _execute(cells, exercise, hidden_dir, _check_cells(nb), timeout, memory_mb,
+    suite = load_suite(exercise, hidden_source=hidden_source)
+    run, notes, killed = _execute(cells, exercise, hidden_source, _check_cells(nb), timeout, memory_mb,
                                   len(suite.cases))
     values, errors = _case_values(run.events)
     refs: dict[str, Any] = {}
@@ -537,11 +542,21 @@ def grade_submission(
     memory_mb: int = DEFAULT_MEMORY_MB,
     originals: dict[str, Any] | None = None,
     case_timeout: float | None = None,
+    hidden_sources: dict[str, str | None] | None = None,
 ) -> SubmissionResult:
-    """Grade one notebook file. Never raises for anything the file contains."""
+    """Grade one notebook file. Never raises for anything the file contains.
+
+    ``hidden_sources`` (exercise -> hidden-test source) is what :func:`grade` read before any
+    submission ran, so a submission that rewrites files on disk cannot change the tests of later
+    ones; without it the hidden tests are read from ``solutions_dir/hidden_tests`` now.
+    """
     start = time.monotonic()
     path = Path(path)
-    hidden_dir = solutions_dir / "hidden_tests"
+
+    def hidden_source(ex: str) -> str | None:
+        if hidden_sources is not None:
+            return hidden_sources.get(ex)
+        return read_hidden(solutions_dir / "hidden_tests", ex)
     expected = _expected_exercise(path, exercise)
 
     def finish(ex: str, status: str, notes: list[str], questions: list[QuestionResult],
@@ -553,9 +568,14 @@ def grade_submission(
     def suite_for(ex: str | None) -> Suite | None:
         if ex is None or ex not in refs_by_exercise:
             return None
-        return load_suite(ex, hidden_dir)
+        return load_suite(ex, hidden_source=hidden_source(ex))
 
     try:
+        if path.stat().st_size > _MAX_NOTEBOOK_BYTES:
+            suite = suite_for(expected)
+            reason = f"too large to be graded (over {_MAX_NOTEBOOK_BYTES // 2**20} MB)"
+            return finish(expected or "?", "invalid", [f"The file is {reason}."],
+                          _zero(suite, reason), suite)
         raw = path.read_bytes()
         nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
         if not isinstance(nb.get("cells"), list):
@@ -574,7 +594,7 @@ def grade_submission(
         note = (f"Unknown exercise {expected!r}." if expected else
                 "Cannot tell which exercise this is (no metadata, no NN_ file name).")
         return finish(expected or "?", "invalid", [note], [], None)
-    suite = load_suite(expected, hidden_dir)
+    suite = load_suite(expected, hidden_source=hidden_source(expected))
     notes: list[str] = []
     if actual is None:
         notes.append(f"The notebook has no exercise metadata; graded as {expected} from its "
@@ -587,7 +607,8 @@ def grade_submission(
         return finish(expected, "error", [f"Not graded: {refs}"], _zero(suite, "not graded"), suite)
 
     skip = _unchanged_check_cells(nb, originals.get(expected) if originals else None, notes)
-    run, run_notes, killed = _execute(cells, expected, hidden_dir, skip, timeout, memory_mb,
+    run, run_notes, killed = _execute(cells, expected, hidden_source(expected), skip, timeout,
+                                      memory_mb,
                                       len(suite.cases), case_timeout)
     notes += run_notes
     code_indices = {c["index"] for c in cells}
@@ -669,6 +690,10 @@ def grade(
         if ex in solutions:
             needed.add(ex)
     originals = {ex: nbformat.read(p, as_version=4) for ex, p in solutions.items()}
+    # Read once, before any submission runs: what a submission writes to disk cannot change them.
+    hidden = {ex: read_hidden(solutions_dir / "hidden_tests", ex) for ex in solutions}
+    for ex in solutions:
+        load_suite(ex, hidden_source=hidden[ex])  # a broken hidden-test file fails here, early
     refs: dict[str, dict[str, Any] | Exception] = {ex: {} for ex in solutions}
 
     from tqdm.auto import tqdm
@@ -677,7 +702,7 @@ def grade(
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         ref_futures = {
             pool.submit(reference_values, ex, solutions_dir, max(timeout, DEFAULT_TIMEOUT),
-                        max(memory_mb, DEFAULT_MEMORY_MB)): ex
+                        max(memory_mb, DEFAULT_MEMORY_MB), True, hidden[ex]): ex
             for ex in sorted(needed)
         }
         for fut in as_completed(ref_futures):
@@ -689,7 +714,7 @@ def grade(
             bar.update()
         futures = {
             pool.submit(grade_submission, f, refs, solutions_dir, exercise, timeout, memory_mb,
-                        originals, case_timeout): i
+                        originals, case_timeout, hidden): i
             for i, f in enumerate(files)
         }
         results: list[SubmissionResult | None] = [None] * len(files)

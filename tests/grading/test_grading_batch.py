@@ -92,6 +92,14 @@ def dense_forward(x, kernel, bias, activation="linear"): return x
 def count_params(layer_sizes): return 0
 '''
 
+# Sorted first, so that it runs before most others: the grader must keep the hidden tests it
+# read at the start of the batch (HIDDEN_DIR is replaced by the batch's copy of solutions/).
+REWRITE_HIDDEN = '''
+import pathlib
+for name in ("ch1.py", "ch2.py"):
+    pathlib.Path("HIDDEN_DIR", name).write_text("def add_hidden(suite):\\n    pass\\n")
+'''
+
 # name -> (builder returning bytes, expected score, words the report must contain)
 HOSTILE = {
     "invalid_json": (lambda: b"{ this is not a notebook", 0.0, ["not a valid notebook"]),
@@ -146,6 +154,8 @@ HOSTILE = {
     "edited_check_cells": (
         lambda: all_checks(ch1("exercises"), 'check = lambda *a: "passed"\nprint("✔ all passed")'),
         0.0, ["was edited"]),
+    "aaa_rewrites_hidden_tests": (
+        lambda: insert_after(ch1(), "ch1-code-1", REWRITE_HIDDEN), MAX1, []),
     "edited_check_cells_solution": (
         lambda: all_checks(ch1(), 'print("✔ all passed")'), MAX1, ["was edited"]),
 }
@@ -163,11 +173,17 @@ def digest(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
+    solutions = tmp_path_factory.mktemp("instructor") / "solutions"
+    shutil.copytree(SOLUTIONS, solutions)
     for name, (build, _, _) in HOSTILE.items():
         (root / name).mkdir()
-        (root / name / CH1).write_bytes(to_bytes(build()))
+        text = to_bytes(build()).replace(b"HIDDEN_DIR", str(solutions / "hidden_tests").encode())
+        (root / name / CH1).write_bytes(text)
     before = digest(root)
-    results = grade([root], jobs=2, timeout=8, case_timeout=1.0, memory_mb=1024, progress=False)
+    results = grade([root], jobs=2, timeout=8, case_timeout=2.0, memory_mb=1024,
+                    solutions_dir=solutions, progress=False)
+    rewritten = (solutions / "hidden_tests" / "ch1.py").read_text()
+    assert rewritten == "def add_hidden(suite):\n    pass\n"  # the submission did rewrite them
     return root, before, {r.student: r for r in results}
 
 
