@@ -251,7 +251,9 @@ def make_nonlinear_2d(
         kind: ``"moons"`` (two interleaving half circles), ``"circles"`` (a ring around a disc),
             ``"spirals"`` (two interleaved arms) or ``"xor"`` (opposite quadrants share a class).
         n_samples: number of points, >= 10.
-        noise: standard deviation of the Gaussian noise (relative to the figure's scale), >= 0.
+        noise: how much Gaussian noise blurs the classes, >= 0. For ``"moons"`` it is the standard
+            deviation, as in scikit-learn; ``"circles"`` and ``"xor"`` use half of it and
+            ``"spirals"`` a fifth, so that the same value gives a similar overlap on each.
         test_size: fraction held out as the test set, in (0, 1).
         seed: fixes the data and the split.
         standardize_features: scale both columns with the training mean and standard deviation.
