@@ -19,11 +19,16 @@ import sys
 
 
 def _limit(memory_mb: int, file_mb: int = 256) -> None:
+    """Address space (memory), core dumps and file size. A platform that refuses a limit
+    (macOS does not enforce RLIMIT_AS) runs without it; the wall-clock limit still applies."""
+    limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, file_mb * 1024 * 1024)]
     if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (file_mb * 1024 * 1024, file_mb * 1024 * 1024))
+        limits.append((resource.RLIMIT_AS, memory_mb * 1024 * 1024))
+    for kind, value in limits:
+        try:
+            resource.setrlimit(kind, (value, value))
+        except (ValueError, OSError):
+            pass
 
 
 def _error_text(exc: BaseException) -> str:

@@ -694,7 +694,9 @@ def grade(
     hidden = {ex: read_hidden(solutions_dir / "hidden_tests", ex) for ex in solutions}
     for ex in solutions:
         load_suite(ex, hidden_source=hidden[ex])  # a broken hidden-test file fails here, early
-    refs: dict[str, dict[str, Any] | Exception] = {ex: {} for ex in solutions}
+    refs: dict[str, dict[str, Any] | Exception] = {
+        ex: GradingError(f"no reference run for {ex}") for ex in solutions
+    }
 
     from tqdm.auto import tqdm
 
@@ -719,7 +721,13 @@ def grade(
         }
         results: list[SubmissionResult | None] = [None] * len(files)
         for fut in as_completed(futures):
-            results[futures[fut]] = fut.result()
+            i = futures[fut]
+            try:
+                results[i] = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a grader bug must not end the batch
+                results[i] = SubmissionResult(
+                    str(files[i]), _student(files[i]), exercise or "?", 0.0, 0.0, "error",
+                    [f"Internal grader error ({type(exc).__name__}: {exc}); please report it."])
             bar.update()
     bar.close()
     return [r for r in results if r is not None]

@@ -76,3 +76,16 @@ def test_grade_refuses_bad_arguments(tmp_path, capsys):
     assert main(["grade", str(tmp_path), "--report", str(tmp_path / "g.xlsx")]) == 2
     with pytest.raises(SystemExit):
         main(["grade", str(tmp_path), "--jobs", "0"])
+
+
+def test_exercise_comes_from_metadata_or_the_exercise_option(tmp_path, capsys):
+    (tmp_path / "bo").mkdir()
+    shutil.copy(REPO / "solutions" / "01_introduction.ipynb", tmp_path / "bo" / "submission.ipynb")
+    report = tmp_path / "g.json"
+    assert main(["grade", str(tmp_path / "bo"), "-q", "--jobs", "1", "--report", str(report)]) == 0
+    sub = json.loads(report.read_text())["submissions"][0]
+    assert (sub["exercise"], sub["status"], sub["score"]) == ("ch1", "graded", sub["max_score"])
+    assert main(["grade", str(tmp_path / "bo"), "-q", "--exercise", "ch2",
+                 "--report", str(report)]) == 0
+    sub = json.loads(report.read_text())["submissions"][0]
+    assert (sub["exercise"], sub["status"], sub["score"]) == ("ch2", "wrong exercise", 0)
