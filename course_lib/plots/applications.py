@@ -107,7 +107,7 @@ def plot_confusion_matrix(
             f"Received an invalid value for `class_names`, expected {k} names. "
             f"Received: {len(names)} names"
         )
-    side = max(3.5, 0.45 * k + 1.5)
+    side = max(4.2, 0.45 * k + 1.5)
     fig, ax = plt.subplots(figsize=(side + 0.8, side))
     image = ax.imshow(matrix, cmap="Blues")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="count")
