@@ -186,13 +186,18 @@ def gradcheck(
 
 
 class _FrozenRandomness:
-    """Replays the same draws from ``get_rng()`` (dropout masks) at every evaluation."""
+    """Replays the same random draws (dropout masks) at every evaluation: the state of
+    ``get_rng()`` and of any generator the given layers own is saved, then restored on entry."""
 
-    def __init__(self):
-        self.state = copy.deepcopy(get_rng().bit_generator.state)
+    def __init__(self, layers=()):
+        self.generators = [get_rng()] + [
+            layer._rng for layer in layers if getattr(layer, "_rng", None) is not None
+        ]
+        self.states = [copy.deepcopy(g.bit_generator.state) for g in self.generators]
 
     def __enter__(self):
-        get_rng().bit_generator.state = copy.deepcopy(self.state)
+        for generator, state in zip(self.generators, self.states, strict=True):
+            generator.bit_generator.state = copy.deepcopy(state)
 
     def __exit__(self, *exc):
         return False
@@ -203,7 +208,7 @@ def _check_layer(layer: Layer, x, training, upstream_rng, eps):
         layer.build(x.shape[1:])
     layer = copy.deepcopy(layer)
     layer._cast(np.float64)
-    frozen = _FrozenRandomness()
+    frozen = _FrozenRandomness([layer])
     with frozen:
         out = layer.forward(x, training=training)
     g = upstream_rng.standard_normal(out.shape)
@@ -243,7 +248,7 @@ def _check_model(model, x, y, training, eps):
     if y_loss.dtype.kind == "f":
         y_loss = y_loss.astype(np.float64)
     mode = model._loss_mode()
-    frozen = _FrozenRandomness()
+    frozen = _FrozenRandomness(model.layers)
 
     def loss_value(_=None):
         with frozen:

@@ -318,17 +318,25 @@ class Dropout(Layer):
     """Inverted dropout: in training, zero each input with probability ``rate`` and scale the
     rest by 1 / (1 - rate); at inference, the identity. Masks come from ``get_rng()``."""
 
-    def __init__(self, rate: float, name: str | None = None, input_shape=None):
+    def __init__(self, rate: float, seed: int | None = None, name: str | None = None,
+                 input_shape=None):
         if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
             raise invalid("rate", "a float in [0, 1)", rate)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+                                 or seed < 0):
+            raise invalid("seed", "None or a non-negative integer", seed)
         self.rate = float(rate)
+        self.seed = seed
+        # With a seed the layer has its own generator; otherwise it draws from get_rng().
+        self._rng = None if seed is None else np.random.default_rng(int(seed))
         super().__init__(name=name, input_shape=input_shape)
 
     def forward(self, x, training=False):
         if not training or self.rate == 0:
             self._mask = None
             return x
-        keep = get_rng().random(x.shape, dtype=np.float32) >= self.rate
+        rng = self._rng if self._rng is not None else get_rng()
+        keep = rng.random(x.shape, dtype=np.float32) >= self.rate
         self._mask = keep * x.dtype.type(1 / (1 - self.rate))  # (N, ...): 0 or 1/(1-rate)
         return x * self._mask
 
@@ -336,7 +344,7 @@ class Dropout(Layer):
         return grad if self._mask is None else grad * self._mask
 
     def get_config(self):
-        return {"name": self.name, "rate": self.rate}
+        return {"name": self.name, "rate": self.rate, "seed": self.seed}
 
 
 class Flatten(Layer):

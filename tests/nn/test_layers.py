@@ -93,6 +93,17 @@ def test_dropout_is_seeded():
     np.testing.assert_array_equal(a, b)
 
 
+def test_dropout_with_its_own_seed():
+    x = np.ones((4, 6), np.float32)
+    a = Dropout(0.5, seed=1).forward(x, training=True)
+    b = Dropout(0.5, seed=1).forward(x, training=True)
+    np.testing.assert_array_equal(a, b)
+    assert gradcheck(Dropout(0.5, seed=3), np.ones((3, 4)), training=True).passed
+    with pytest.raises(ValueError, match=r"`seed`, expected None or a non-negative integer. "
+                       r"Received: seed=-2"):
+        Dropout(0.5, seed=-2)
+
+
 def test_flatten_forward_backward_and_gradcheck():
     x = np.arange(24.0).reshape(2, 3, 4)
     layer = Flatten()
