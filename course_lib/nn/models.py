@@ -647,6 +647,8 @@ class Sequential:
                             cb.on_train_batch_end(batch, logs)
                         if progress is not None:
                             progress.update(batch + 1, logs)
+                        if self.stop_training:  # set by a callback
+                            break
                 logs = {k: float(s / seen) for k, s in zip(names, sums, strict=False)}
                 if val is not None and not self.stop_training:
                     val_logs = self._evaluate_prepared(*val, batch_size, mode)
