@@ -12,6 +12,7 @@ writes here can raise its score.
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import signal
@@ -66,12 +67,23 @@ def main(argv: list[str]) -> int:
         if index in skip:
             continue
         emit(event="start", cell=index)
+        result = None
         try:
             result = shell.run_cell(cell["source"], store_history=False)
             error = result.error_before_exec or result.error_in_exec
         except BaseException as exc:  # noqa: BLE001 - anything a cell does ends only that cell
             error = exc
         emit(event="cell", cell=index, error=_error_text(error) if error is not None else None)
+        if error is not None:
+            # A kept traceback keeps the failed cell's frames, and whatever they allocated, alive.
+            error = result = shell.last_execution_result = None
+            for formatter in (shell.InteractiveTB, shell.SyntaxTB):
+                if hasattr(formatter, "tb"):
+                    formatter.tb = None
+            sys.last_type = sys.last_value = sys.last_traceback = None
+            if hasattr(sys, "last_exc"):
+                sys.last_exc = None
+            gc.collect()
     emit(event="cells_done")
 
     ns = Namespace(shell.user_ns)

@@ -131,9 +131,14 @@ HOSTILE = {
         MAX1 - cases_of(["ch1.q3"], ["single_layer", "mnist_linear"]),
         ["While testing ch1.q3/single_layer", "stopped the process"]),
     "memory_bomb": (
-        lambda: insert_after(ch1(), "ch1-code-2",
-                             "blocks = []\nwhile True:\n    blocks.append(bytearray(100_000_000))"),
+        lambda: insert_after(ch1(), "ch1-code-2", "huge = np.ones((200_000, 200_000))  # 320 GB"),
         MAX1, ["MemoryError"]),
+    "memory_bomb_function": (
+        lambda: replace(ch1(), "ch1-code-2", "    return np.maximum(0.0, z)",
+                        "    blocks = []\n    while True:\n        blocks.append(bytearray(10**8))"),
+        MAX1 - cases_of(["ch1.q1", "ch1.q2"], ["relu_hand_worked", "relu_batch", "relu_random",
+                                               "relu_layer_batch", "stacked"]),
+        ["MemoryError"]),
     "sys_exit": (lambda: insert_after(ch1(), "ch1-code-2", "import sys\nsys.exit('bye')"),
                  MAX1, ["SystemExit"]),
     "os_exit": (lambda: insert_after(ch1(), "ch1-code-2", "import os\nos._exit(0)"),
