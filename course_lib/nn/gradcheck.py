@@ -4,6 +4,7 @@
 >>> gradcheck(Dense(3, activation="tanh"), x)       # checks dL/dx, dL/dkernel, dL/dbias
 >>> gradcheck(model, x, y)                           # every weight, through the compiled loss
 >>> gradcheck(my_loss, w, my_gradient)               # any scalar function and its gradient
+>>> gradcheck(lambda p: loss(p, X, y), params, grads)  # dicts: {"W1": ..., "b1": ...}
 
 Each check compares the analytic gradient with the central difference
 (f(w + eps) - f(w - eps)) / (2 eps), one entry at a time, and reports per parameter the relative
@@ -126,7 +127,9 @@ def gradcheck(
     Args:
         target: an activation, a loss (``y`` are the labels, ``x`` the predictions), a layer,
             a compiled ``Sequential`` (``y`` the labels), or a function ``f(w) -> float`` (then
-            ``y`` is your analytic gradient of f at ``x``).
+            ``y`` is your analytic gradient of f at ``x``). ``x`` may also be a dict of
+            parameters, e.g. ``{"W1": W1, "b1": b1}``, with ``f(params) -> float`` and ``y`` the
+            dict of your gradients: each entry is checked and reported under its key.
         x: (N, ...) inputs (or the point ``w`` for a function).
         training: run layers in training mode (dropout masks are held fixed during the check).
         seed: seed of the random upstream gradient used for activations and layers.
@@ -136,9 +139,12 @@ def gradcheck(
         a :class:`GradcheckResult`, mapping each checked name to its relative error.
     """
     upstream_rng = np.random.default_rng(seed)
-    x = _as64(x)
     analytic: dict[str, np.ndarray] = {}
     numerical: dict[str, np.ndarray] = {}
+    if isinstance(x, Mapping):
+        analytic, numerical = _check_function_of_dict(target, x, y, eps)
+        return _result(analytic, numerical, tolerance, raise_on_failure)
+    x = _as64(x)
 
     from course_lib.nn.models import Sequential  # here to keep the import graph simple
 
@@ -176,6 +182,10 @@ def gradcheck(
             "Received an invalid value for `target`, expected an activation, a loss, a layer, "
             f"a Sequential model or a function. Received: target of type {type(target).__name__}"
         )
+    return _result(analytic, numerical, tolerance, raise_on_failure)
+
+
+def _result(analytic, numerical, tolerance, raise_on_failure) -> GradcheckResult:
     errors = {k: _relative_error(_as64(analytic[k]), numerical[k]) for k in analytic}
     result = GradcheckResult(
         errors, tolerance, {k: _as64(v) for k, v in analytic.items()}, numerical
@@ -183,6 +193,32 @@ def gradcheck(
     if raise_on_failure and not result.passed:
         raise GradientCheckError(result.mismatch_message())
     return result
+
+
+def _check_function_of_dict(f, params, grads, eps):
+    """``f(params) -> float`` with ``params`` a dict of arrays, ``grads`` the same keys."""
+    if not callable(f):
+        raise TypeError(
+            "Received an invalid value for `target`, expected a function f(params) -> float "
+            f"when `x` is a dict of parameters. Received: target of type {type(f).__name__}"
+        )
+    if not isinstance(grads, Mapping) or set(grads) != set(params):
+        received = sorted(grads) if isinstance(grads, Mapping) else grads
+        raise ValueError(
+            "Received an invalid value for `y`, expected a dict of gradients with the keys of "
+            f"`x` {sorted(params)}. Received: y={received!r}"
+        )
+    point = {k: _as64(v) for k, v in params.items()}
+    analytic, numerical = {}, {}
+    for key in params:
+        analytic[key] = _as64(grads[key])
+        if analytic[key].shape != point[key].shape:
+            raise ValueError(
+                f"Received an invalid value for `y`, expected y[{key!r}] of shape "
+                f"{point[key].shape}. Received: y[{key!r}].shape={analytic[key].shape}"
+            )
+        numerical[key] = numerical_gradient(lambda _: f(point), point[key], eps)
+    return analytic, numerical
 
 
 class _FrozenRandomness:

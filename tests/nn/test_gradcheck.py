@@ -38,6 +38,29 @@ def test_function_form():
     assert result.passed and list(result) == ["x"] and result["x"] < 1e-8
 
 
+def test_dict_of_parameters_for_a_hand_written_two_layer_network():
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 1))
+    params = {"W1": rng.normal(size=(3, 4)), "b1": rng.normal(size=4),
+              "W2": rng.normal(size=(4, 1)), "b2": rng.normal(size=1)}
+
+    def loss(p):
+        h = np.tanh(x @ p["W1"] + p["b1"])
+        return np.mean((h @ p["W2"] + p["b2"] - y) ** 2)
+
+    h = np.tanh(x @ params["W1"] + params["b1"])
+    dout = 2 * (h @ params["W2"] + params["b2"] - y) / len(x)
+    dz = (dout @ params["W2"].T) * (1 - h ** 2)
+    grads = {"W1": x.T @ dz, "b1": dz.sum(0), "W2": h.T @ dout, "b2": dout.sum(0)}
+    result = gradcheck(loss, params, grads)
+    assert list(result) == ["W1", "b1", "W2", "b2"] and result.passed
+    grads["b1"] = grads["b1"] * 2
+    with pytest.raises(GradientCheckError, match=r"Gradient check failed for `b1`"):
+        gradcheck(loss, params, grads)
+    with pytest.raises(ValueError, match=r"expected a dict of gradients with the keys of `x`"):
+        gradcheck(loss, params, {"W1": grads["W1"]})
+
+
 def test_reports_relative_error_per_parameter():
     course_lib.set_seed(0)
     result = gradcheck(Dense(3, activation="tanh"), np.random.default_rng(1).normal(size=(4, 2)))
