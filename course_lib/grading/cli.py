@@ -81,6 +81,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             exercise=args.exercise,
             solutions_dir=args.solutions,
             progress=not args.quiet,
+            case_timeout=args.case_timeout,
         )
     except GradingError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -127,7 +128,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     gr.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1,
                     help="submissions graded at once (default: number of cores)")
     gr.add_argument("--timeout", type=_positive_float, default=180.0,
-                    help="seconds allowed for one run of a notebook and its tests (default 180)")
+                    help="seconds allowed for running a notebook's cells (default 180); a run "
+                    "stopped by it is repeated without the cell that hung")
+    gr.add_argument("--case-timeout", type=_positive_float, default=None,
+                    help="seconds allowed for each test case (default: min(timeout, 30))")
     gr.add_argument("--memory-mb", type=_positive_int, default=4096,
                     help="address-space limit of each notebook's process in MB (default 4096)")
     gr.add_argument("--report", metavar="FILE",
