@@ -104,6 +104,15 @@ for name in ("ch1.py", "ch2.py"):
 HOSTILE = {
     "invalid_json": (lambda: b"{ this is not a notebook", 0.0, ["not a valid notebook"]),
     "json_not_notebook": (lambda: b'{"cells": 5, "metadata": []}', 0.0, ["not a valid notebook"]),
+    "malformed_cells": (
+        lambda: json.dumps({
+            "nbformat": 4, "nbformat_minor": 5, "metadata": {"course": {"exercise": "ch1"}},
+            "cells": [5, "text", {"cell_type": "code", "id": ["not", "a", "string"],
+                                  "source": ["def relu(z):\n", "    return z * (z > 0)\n"]},
+                      {"cell_type": "code"}, {"cell_type": "code", "source": 7}],
+        }).encode(),
+        cases_of(["ch1.q1"], ["relu_hand_worked", "relu_batch", "relu_random"]),
+        ["`sigmoid` is not defined"]),
     "wrong_exercise": (lambda: (SOLUTIONS / "02_training.ipynb").read_bytes(), 0.0,
                        ["Wrong exercise", "'ch2'", "'ch1'"]),
     "missing_function": (
