@@ -46,9 +46,11 @@ def make_data(n_train: int, n_val: int, n_features: int, seed: int):
 
 
 def numpy_model(n_features: int, units: tuple[int, ...]) -> nn.Sequential:
-    model = nn.Sequential([nn.Input(shape=(n_features,))]
-                          + [nn.Dense(u, activation="relu") for u in units]
-                          + [nn.Dense(1, activation="sigmoid")])
+    model = nn.Sequential(
+        [nn.Input(shape=(n_features,))]
+        + [nn.Dense(u, activation="relu") for u in units]
+        + [nn.Dense(1, activation="sigmoid")]
+    )
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
@@ -93,12 +95,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=8000, help="training samples")
     parser.add_argument("--epochs", type=int, default=3, help="timed epochs at batch 32")
     parser.add_argument("--large-epochs", type=int, default=15, help="timed epochs at batch 1024")
-    parser.add_argument("--blas-threads", type=int, default=None,
-                        help="limit NumPy's BLAS threads (default: as installed)")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="timed runs per engine and setting; the best is reported")
-    parser.add_argument("--accuracy-epochs", type=int, default=10,
-                        help="epochs of the (untimed) accuracy comparison")
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=None,
+        help="limit NumPy's BLAS threads (default: as installed)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="timed runs per engine and setting; the best is reported",
+    )
+    parser.add_argument(
+        "--accuracy-epochs",
+        type=int,
+        default=10,
+        help="epochs of the (untimed) accuracy comparison",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="tiny run to check the script")
     args = parser.parse_args(argv)
@@ -117,20 +131,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from threadpoolctl import threadpool_info
 
-        blas = ", ".join(f"{i['internal_api']} {i.get('architecture', '?')} "
-                         f"{i['num_threads']} threads" for i in threadpool_info())
+        blas = ", ".join(
+            f"{i['internal_api']} {i.get('architecture', '?')} {i['num_threads']} threads"
+            for i in threadpool_info()
+        )
     except ImportError:
         blas = "unknown"
 
     n_features = 20
     x, y, x_val, y_val = make_data(args.samples, args.samples // 4, n_features, args.seed)
-    print(f"Python {platform.python_version()}, numpy {np.__version__}, Keras {keras.__version__}"
-          f", {os.cpu_count()} CPUs, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '-')}")
-    print(f"threads: TensorFlow 1 intra-op / 1 inter-op (setup_keras); NumPy engine "
-          f"{nn.models.BLAS_THREADS} BLAS thread(s) inside fit; BLAS libraries loaded: {blas}")
+    print(
+        f"Python {platform.python_version()}, numpy {np.__version__}, Keras {keras.__version__}"
+        f", {os.cpu_count()} CPUs, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '-')}"
+    )
+    print(
+        f"threads: TensorFlow 1 intra-op / 1 inter-op (setup_keras); NumPy engine "
+        f"{nn.models.BLAS_THREADS} BLAS thread(s) inside fit; BLAS libraries loaded: {blas}"
+    )
     print(f"data: {len(x)} training / {len(x_val)} validation samples, {n_features} features\n")
-    header = (f"{'model':<22}{'batch':>6}{'Keras samples/s':>17}{'NumPy samples/s':>17}"
-              f"{'ratio':>8}{'Keras val acc':>15}{'NumPy val acc':>15}")
+    header = (
+        f"{'model':<22}{'batch':>6}{'Keras samples/s':>17}{'NumPy samples/s':>17}"
+        f"{'ratio':>8}{'Keras val acc':>15}{'NumPy val acc':>15}"
+    )
     print(header)
     print("-" * len(header))
     rows = []
@@ -142,20 +164,39 @@ def main(argv: list[str] | None = None) -> int:
             keras_model = builders[name](n_features)
             model = numpy_model(n_features, units)
             model.set_weights(keras_model.get_weights())
-            keras_speed, numpy_speed = best_speeds([keras_model, model], x, y, batch_size,
-                                                   epochs, args.repeats)
-            keras_acc, numpy_acc = accuracies(builders[name], units, x, y, x_val, y_val,
-                                              batch_size, args.accuracy_epochs, args.seed)
+            keras_speed, numpy_speed = best_speeds(
+                [keras_model, model], x, y, batch_size, epochs, args.repeats
+            )
+            keras_acc, numpy_acc = accuracies(
+                builders[name],
+                units,
+                x,
+                y,
+                x_val,
+                y_val,
+                batch_size,
+                args.accuracy_epochs,
+                args.seed,
+            )
             ratio = numpy_speed / keras_speed
             rows.append((name, batch_size, keras_speed, numpy_speed, ratio, keras_acc, numpy_acc))
-            print(f"{name:<22}{batch_size:>6}{keras_speed:>17,.0f}{numpy_speed:>17,.0f}"
-                  f"{ratio:>7.1f}x{keras_acc:>15.4f}{numpy_acc:>15.4f}", flush=True)
-    print(f"\nThroughput: best of {args.repeats} runs of {args.epochs} epochs (batch 32) or "
-          f"{args.large_epochs} epochs (batch 1024), after a warm-up epoch.")
-    print(f"Validation accuracy: after {args.accuracy_epochs} epochs from the same initial "
-          "weights on the same batches (shuffle=False).")
-    print("Targets: ratio >= 10x at batch 32, >= 1x at batch 1024; validation accuracy within "
-          "0.01 of Keras's.")
+            print(
+                f"{name:<22}{batch_size:>6}{keras_speed:>17,.0f}{numpy_speed:>17,.0f}"
+                f"{ratio:>7.1f}x{keras_acc:>15.4f}{numpy_acc:>15.4f}",
+                flush=True,
+            )
+    print(
+        f"\nThroughput: best of {args.repeats} runs of {args.epochs} epochs (batch 32) or "
+        f"{args.large_epochs} epochs (batch 1024), after a warm-up epoch."
+    )
+    print(
+        f"Validation accuracy: after {args.accuracy_epochs} epochs from the same initial "
+        "weights on the same batches (shuffle=False)."
+    )
+    print(
+        "Targets: ratio >= 10x at batch 32, >= 1x at batch 1024; validation accuracy within "
+        "0.01 of Keras's."
+    )
     return 0
 
 

@@ -273,7 +273,9 @@ class Dense(Layer):
             dz2 = dz
         np.matmul(x.T, dz2, out=self.kernel_grad)  # dL/dkernel = x^T dz, (in, units)
         if self.use_bias:
-            np.add.reduce(dz2, axis=0, out=self.bias_grad)  # dL/dbias = sum over the batch, (units,)
+            np.add.reduce(
+                dz2, axis=0, out=self.bias_grad
+            )  # dL/dbias = sum over the batch, (units,)
         if need_input_grad:
             return dz @ self.kernel.T  # dL/dx = dz kernel^T, (N, in)
         return None
@@ -318,12 +320,14 @@ class Dropout(Layer):
     """Inverted dropout: in training, zero each input with probability ``rate`` and scale the
     rest by 1 / (1 - rate); at inference, the identity. Masks come from ``get_rng()``."""
 
-    def __init__(self, rate: float, seed: int | None = None, name: str | None = None,
-                 input_shape=None):
+    def __init__(
+        self, rate: float, seed: int | None = None, name: str | None = None, input_shape=None
+    ):
         if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
             raise invalid("rate", "a float in [0, 1)", rate)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
-                                 or seed < 0):
+        if seed is not None and (
+            isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0
+        ):
             raise invalid("seed", "None or a non-negative integer", seed)
         self.rate = float(rate)
         self.seed = seed

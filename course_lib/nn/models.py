@@ -347,8 +347,10 @@ class Sequential:
         """
         self._require_compiled("compute_gradients")
         x, y_loss, _ = self._prepare(x, y)
-        with _blas_limit(), np.errstate(over="ignore", invalid="ignore", divide="ignore",
-                                        under="ignore"):
+        with (
+            _blas_limit(),
+            np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
+        ):
             self._loss_and_gradients(x, y_loss, self._loss_mode(), training)
         return [g.copy() for g in self.gradients]
 

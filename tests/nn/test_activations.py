@@ -47,8 +47,10 @@ def test_derivative_matches_finite_differences(name):
     numerical = (act(x + h) - act(x - h)) / (2 * h)
     if name == "softmax":  # derivative() is the Jacobian's diagonal; check it entrywise
         numerical = np.array(
-            [(act(x + h * e)[0, i] - act(x - h * e)[0, i]) / (2 * h)
-             for i, e in enumerate(np.eye(x.shape[1]))]
+            [
+                (act(x + h * e)[0, i] - act(x - h * e)[0, i]) / (2 * h)
+                for i, e in enumerate(np.eye(x.shape[1]))
+            ]
         )[None, :]
     np.testing.assert_allclose(act.derivative(x), numerical, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(act.gradient(x), act.derivative(x))
@@ -65,8 +67,14 @@ def test_backward_gradcheck(name, seed):
 @pytest.mark.parametrize("name", activations.ALL_ACTIVATIONS)
 def test_derivative_at_zero_as_tensorflow(name):
     # TensorFlow: relu'(0) = 0, leaky_relu'(0) = slope, elu'(0) = 1.
-    expected = {"relu": 0.0, "leaky_relu": 0.2, "elu": 1.0, "linear": 1.0, "tanh": 1.0,
-                "sigmoid": 0.25}
+    expected = {
+        "relu": 0.0,
+        "leaky_relu": 0.2,
+        "elu": 1.0,
+        "linear": 1.0,
+        "tanh": 1.0,
+        "sigmoid": 0.25,
+    }
     if name in expected:
         assert activations.get(name).derivative(np.zeros((1, 1)))[0, 0] == expected[name]
 
@@ -93,9 +101,12 @@ def test_get_accepts_none_objects_and_classes():
 
 
 def test_unknown_activation_lists_valid_names():
-    with pytest.raises(ValueError, match=r"Unknown activation 'relux'.*expected one of 'elu', "
-                       r"'leaky_relu', 'linear', 'relu', 'sigmoid', 'softmax', 'tanh'.*"
-                       r"Received: activation='relux'"):
+    with pytest.raises(
+        ValueError,
+        match=r"Unknown activation 'relux'.*expected one of 'elu', "
+        r"'leaky_relu', 'linear', 'relu', 'sigmoid', 'softmax', 'tanh'.*"
+        r"Received: activation='relux'",
+    ):
         activations.get("relux")
 
 

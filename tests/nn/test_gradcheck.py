@@ -28,7 +28,7 @@ class _BrokenDense(Dense):
 
 def test_numerical_gradient_hand_worked():
     w = np.array([1.0, -2.0, 3.0])
-    np.testing.assert_allclose(numerical_gradient(lambda v: np.sum(v ** 2), w), 2 * w, rtol=1e-9)
+    np.testing.assert_allclose(numerical_gradient(lambda v: np.sum(v**2), w), 2 * w, rtol=1e-9)
     np.testing.assert_array_equal(w, [1.0, -2.0, 3.0])  # restored
 
 
@@ -41,8 +41,12 @@ def test_function_form():
 def test_dict_of_parameters_for_a_hand_written_two_layer_network():
     rng = np.random.default_rng(5)
     x, y = rng.normal(size=(6, 3)), rng.normal(size=(6, 1))
-    params = {"W1": rng.normal(size=(3, 4)), "b1": rng.normal(size=4),
-              "W2": rng.normal(size=(4, 1)), "b2": rng.normal(size=1)}
+    params = {
+        "W1": rng.normal(size=(3, 4)),
+        "b1": rng.normal(size=4),
+        "W2": rng.normal(size=(4, 1)),
+        "b2": rng.normal(size=1),
+    }
 
     def loss(p):
         h = np.tanh(x @ p["W1"] + p["b1"])
@@ -50,7 +54,7 @@ def test_dict_of_parameters_for_a_hand_written_two_layer_network():
 
     h = np.tanh(x @ params["W1"] + params["b1"])
     dout = 2 * (h @ params["W2"] + params["b2"] - y) / len(x)
-    dz = (dout @ params["W2"].T) * (1 - h ** 2)
+    dz = (dout @ params["W2"].T) * (1 - h**2)
     grads = {"W1": x.T @ dz, "b1": dz.sum(0), "W2": h.T @ dout, "b2": dout.sum(0)}
     result = gradcheck(loss, params, grads)
     assert list(result) == ["W1", "b1", "W2", "b2"] and result.passed
@@ -77,9 +81,12 @@ def test_wrong_layer_gradient_is_caught_with_a_clear_message():
     course_lib.set_seed(0)
     layer = _BrokenDense(2, name="broken")
     x = np.random.default_rng(2).normal(size=(3, 4))
-    with pytest.raises(GradientCheckError, match=r"Gradient check failed for `broken/kernel`: "
-                       r"relative error .* exceeds the tolerance 1e-06. Largest difference at "
-                       r"index \(\d, \d\): analytic .* vs numerical .*"):
+    with pytest.raises(
+        GradientCheckError,
+        match=r"Gradient check failed for `broken/kernel`: "
+        r"relative error .* exceeds the tolerance 1e-06. Largest difference at "
+        r"index \(\d, \d\): analytic .* vs numerical .*",
+    ):
         gradcheck(layer, x)
     result = gradcheck(layer, x, raise_on_failure=False)
     assert not result.passed and result.failures() == ["broken/kernel"]
@@ -88,8 +95,13 @@ def test_wrong_layer_gradient_is_caught_with_a_clear_message():
 
 def test_wrong_model_gradient_is_caught():
     course_lib.set_seed(0)
-    model = Sequential([Input(shape=(4,)), _BrokenDense(3, activation="relu", name="hidden"),
-                        Dense(1, activation="sigmoid", name="out")])
+    model = Sequential(
+        [
+            Input(shape=(4,)),
+            _BrokenDense(3, activation="relu", name="hidden"),
+            Dense(1, activation="sigmoid", name="out"),
+        ]
+    )
     model.compile(optimizer="sgd", loss="binary_crossentropy")
     x = np.random.default_rng(3).normal(size=(6, 4))
     y = np.array([0, 1, 1, 0, 1, 0])

@@ -10,8 +10,13 @@ import pytest
 from course_lib import nn
 
 ACTIVATIONS = nn.activations.ALL_ACTIVATIONS
-LOSSES = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
-          "mse", "mae"]
+LOSSES = [
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "mse",
+    "mae",
+]
 OPTIMIZERS = [
     ("SGD", {"learning_rate": 0.1}),
     ("SGD", {"learning_rate": 0.05, "momentum": 0.9, "nesterov": True}),
@@ -36,8 +41,10 @@ def _data(loss: str, n: int, n_features: int, rng):
 
 def _architecture(seed: int, loss: str, rng):
     """[(units, activation)], the last being the output; plus whether it ends in Activation."""
-    hidden = [(int(rng.integers(2, 7)), ACTIVATIONS[(seed + i) % len(ACTIVATIONS)])
-              for i in range(1 + seed % 3)]
+    hidden = [
+        (int(rng.integers(2, 7)), ACTIVATIONS[(seed + i) % len(ACTIVATIONS)])
+        for i in range(1 + seed % 3)
+    ]
     if loss == "binary_crossentropy":
         out = "sigmoid"
     elif loss in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
@@ -86,10 +93,12 @@ def test_random_architecture_fit_matches_keras(keras, seed):
     x, y, out_units, metrics = _data(loss, 40, n_features, rng)
     hidden, out_activation, separate = _architecture(seed, loss, rng)
     keras_model, model = _twins(keras, n_features, hidden, out_units, out_activation, separate)
-    keras_model.compile(optimizer=getattr(keras.optimizers, opt_name)(**opt_config), loss=loss,
-                        metrics=metrics)
-    model.compile(optimizer=getattr(nn.optimizers, opt_name)(**opt_config), loss=loss,
-                  metrics=metrics)
+    keras_model.compile(
+        optimizer=getattr(keras.optimizers, opt_name)(**opt_config), loss=loss, metrics=metrics
+    )
+    model.compile(
+        optimizer=getattr(nn.optimizers, opt_name)(**opt_config), loss=loss, metrics=metrics
+    )
     model.set_weights(keras_model.get_weights())
 
     diff = np.max(np.abs(model.predict(x, verbose=0) - np.asarray(keras_model(x))))
@@ -106,20 +115,27 @@ def test_random_architecture_fit_matches_keras(keras, seed):
     _assert_same_history(keras_history, history)
     _assert_same_weights(keras_model.get_weights(), model.get_weights())
     keras_eval = keras_model.evaluate(x, y, batch_size=16, verbose=0)
-    np.testing.assert_allclose(model.evaluate(x, y, batch_size=16, verbose=0), keras_eval,
-                               atol=TRAIN_TOL)
+    np.testing.assert_allclose(
+        model.evaluate(x, y, batch_size=16, verbose=0), keras_eval, atol=TRAIN_TOL
+    )
 
 
-@pytest.mark.parametrize(("loss", "units", "activation"), [
-    ("binary_crossentropy", 1, "sigmoid"),
-    ("categorical_crossentropy", 3, "softmax"),
-])
+@pytest.mark.parametrize(
+    ("loss", "units", "activation"),
+    [
+        ("binary_crossentropy", 1, "sigmoid"),
+        ("categorical_crossentropy", 3, "softmax"),
+    ],
+)
 def test_saturated_outputs_use_the_logits_as_keras(keras, loss, units, activation):
     """Huge logits: probabilities clip to 0/1, yet Keras's loss is computed from the logits."""
     rng = np.random.default_rng(0)
     x = rng.normal(size=(32, 4)).astype(np.float32)
-    y = (np.eye(3, dtype=np.float32)[rng.integers(0, 3, 32)] if units == 3
-         else (rng.random(32) > 0.5).astype(np.float32))
+    y = (
+        np.eye(3, dtype=np.float32)[rng.integers(0, 3, 32)]
+        if units == 3
+        else (rng.random(32) > 0.5).astype(np.float32)
+    )
     keras_model, model = _twins(keras, 4, [(8, "relu")], units, activation, False)
     weights = [w * 40 for w in keras_model.get_weights()]
     keras_model.set_weights(weights)
@@ -140,9 +156,11 @@ def test_seed_models_match_keras(keras, builder):
     keras.utils.set_random_seed(1)
     keras_model = getattr(keras_models, builder)(20)
     units = [layer.units for layer in keras_model.layers]
-    model = nn.Sequential([nn.Input(shape=(20,))]
-                          + [nn.Dense(u, activation="relu") for u in units[:-1]]
-                          + [nn.Dense(1, activation="sigmoid")])
+    model = nn.Sequential(
+        [nn.Input(shape=(20,))]
+        + [nn.Dense(u, activation="relu") for u in units[:-1]]
+        + [nn.Dense(1, activation="sigmoid")]
+    )
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     assert model.count_params() == keras_model.count_params()
     model.set_weights(keras_model.get_weights())
@@ -151,8 +169,7 @@ def test_seed_models_match_keras(keras, builder):
     y = (x[:, :3].sum(axis=1) > 0).astype(np.float32)
     diff = np.max(np.abs(model.predict(x, verbose=0) - keras_model.predict(x, verbose=0)))
     assert diff < PREDICT_TOL
-    args = {"epochs": 2, "batch_size": 32, "validation_split": 0.2, "shuffle": False,
-            "verbose": 0}
+    args = {"epochs": 2, "batch_size": 32, "validation_split": 0.2, "shuffle": False, "verbose": 0}
     _assert_same_history(keras_model.fit(x, y, **args).history, model.fit(x, y, **args).history)
     _assert_same_weights(keras_model.get_weights(), model.get_weights())
 
@@ -165,12 +182,16 @@ def test_early_stopping_matches_keras(keras):
     model.set_weights(keras_model.get_weights())
     keras_model.compile(optimizer=keras.optimizers.SGD(0.2), loss="mse")
     model.compile(optimizer=nn.optimizers.SGD(0.2), loss="mse")
-    args = {"epochs": 30, "batch_size": 10, "validation_split": 0.3, "shuffle": False,
-            "verbose": 0}
-    keras_history = keras_model.fit(x, y, callbacks=[keras.callbacks.EarlyStopping(
-        patience=2, restore_best_weights=True)], **args)
-    history = model.fit(x, y, callbacks=[nn.callbacks.EarlyStopping(
-        patience=2, restore_best_weights=True)], **args)
+    args = {"epochs": 30, "batch_size": 10, "validation_split": 0.3, "shuffle": False, "verbose": 0}
+    keras_history = keras_model.fit(
+        x,
+        y,
+        callbacks=[keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)],
+        **args,
+    )
+    history = model.fit(
+        x, y, callbacks=[nn.callbacks.EarlyStopping(patience=2, restore_best_weights=True)], **args
+    )
     assert len(keras_history.epoch) < 30
     assert history.epoch == keras_history.epoch
     _assert_same_history(keras_history.history, history.history)
@@ -181,14 +202,26 @@ def test_flatten_model_matches_keras(keras):
     rng = np.random.default_rng(4)
     x = rng.normal(size=(24, 3, 2)).astype(np.float32)
     y = rng.integers(0, 4, 24)
-    keras_model = keras.Sequential([keras.Input(shape=(3, 2)), keras.layers.Flatten(),
-                                    keras.layers.Dense(5, activation="elu"),
-                                    keras.layers.Dense(4, activation="softmax")])
-    model = nn.Sequential([nn.Input(shape=(3, 2)), nn.Flatten(), nn.Dense(5, activation="elu"),
-                           nn.Dense(4, activation="softmax")])
+    keras_model = keras.Sequential(
+        [
+            keras.Input(shape=(3, 2)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(5, activation="elu"),
+            keras.layers.Dense(4, activation="softmax"),
+        ]
+    )
+    model = nn.Sequential(
+        [
+            nn.Input(shape=(3, 2)),
+            nn.Flatten(),
+            nn.Dense(5, activation="elu"),
+            nn.Dense(4, activation="softmax"),
+        ]
+    )
     model.set_weights(keras_model.get_weights())
-    keras_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
-                        metrics=["accuracy"])
+    keras_model.compile(
+        optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     args = {"epochs": 3, "batch_size": 5, "shuffle": False, "verbose": 0}
     _assert_same_history(keras_model.fit(x, y, **args).history, model.fit(x, y, **args).history)

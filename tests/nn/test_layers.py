@@ -51,8 +51,9 @@ def test_seeded_initialisation_is_bit_identical():
 def test_dense_gradcheck(activation, seed):
     course_lib.set_seed(seed)
     x = np.random.default_rng(seed).normal(size=(4, 3))
-    result = gradcheck(Dense(5, activation=activation, bias_initializer="random_normal"), x,
-                       seed=seed)
+    result = gradcheck(
+        Dense(5, activation=activation, bias_initializer="random_normal"), x, seed=seed
+    )
     assert set(result) == {"x", *(k for k in result if k.endswith(("/kernel", "/bias")))}
     assert len(result) == 3
 
@@ -99,8 +100,11 @@ def test_dropout_with_its_own_seed():
     b = Dropout(0.5, seed=1).forward(x, training=True)
     np.testing.assert_array_equal(a, b)
     assert gradcheck(Dropout(0.5, seed=3), np.ones((3, 4)), training=True).passed
-    with pytest.raises(ValueError, match=r"`seed`, expected None or a non-negative integer. "
-                       r"Received: seed=-2"):
+    with pytest.raises(
+        ValueError,
+        match=r"`seed`, expected None or a non-negative integer. "
+        r"Received: seed=-2",
+    ):
         Dropout(0.5, seed=-2)
 
 
@@ -128,17 +132,34 @@ def test_layer_names_as_keras():
     assert Dense(1, name="out").name == "out"
 
 
-@pytest.mark.parametrize(("make", "error", "message"), [
-    (lambda: Dense(-3), ValueError,
-     r"Received an invalid value for `units`, expected a positive integer. Received: units=-3"),
-    (lambda: Dense(2.5), TypeError, r"`units`, expected a positive integer. Received: units=2\.5"),
-    (lambda: Dense(3, activation="relux"), ValueError, r"Unknown activation 'relux'"),
-    (lambda: Dense(3, kernel_initializer="glorot"), ValueError,
-     r"Unknown initializer 'glorot'.*Received: kernel_initializer='glorot'"),
-    (lambda: Dropout(1.5), ValueError, r"`rate`, expected a float in \[0, 1\). Received: rate=1\.5"),
-    (lambda: Input(shape=(0,)), ValueError, r"`shape`, expected a tuple of positive integers"),
-    (lambda: Dense(3, input_shape=(-1,)), ValueError, r"`input_shape`, expected a tuple"),
-])
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (
+            lambda: Dense(-3),
+            ValueError,
+            r"Received an invalid value for `units`, expected a positive integer. Received: units=-3",
+        ),
+        (
+            lambda: Dense(2.5),
+            TypeError,
+            r"`units`, expected a positive integer. Received: units=2\.5",
+        ),
+        (lambda: Dense(3, activation="relux"), ValueError, r"Unknown activation 'relux'"),
+        (
+            lambda: Dense(3, kernel_initializer="glorot"),
+            ValueError,
+            r"Unknown initializer 'glorot'.*Received: kernel_initializer='glorot'",
+        ),
+        (
+            lambda: Dropout(1.5),
+            ValueError,
+            r"`rate`, expected a float in \[0, 1\). Received: rate=1\.5",
+        ),
+        (lambda: Input(shape=(0,)), ValueError, r"`shape`, expected a tuple of positive integers"),
+        (lambda: Dense(3, input_shape=(-1,)), ValueError, r"`input_shape`, expected a tuple"),
+    ],
+)
 def test_constructor_errors(make, error, message):
     with pytest.raises(error, match=message):
         make()
@@ -147,9 +168,15 @@ def test_constructor_errors(make, error, message):
 def test_set_weights_errors():
     layer = Dense(2)
     layer.build((3,))
-    with pytest.raises(ValueError, match=r"expected a list of 2 arrays with shapes "
-                       r"\[\(3, 2\), \(2,\)\] for layer `.*`. Received: 1 arrays"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected a list of 2 arrays with shapes "
+        r"\[\(3, 2\), \(2,\)\] for layer `.*`. Received: 1 arrays",
+    ):
         layer.set_weights([np.zeros((3, 2))])
-    with pytest.raises(ValueError, match=r"expected weights\[0\] of shape \(3, 2\).*"
-                       r"Received: weights\[0\].shape=\(2, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected weights\[0\] of shape \(3, 2\).*"
+        r"Received: weights\[0\].shape=\(2, 3\)",
+    ):
         layer.set_weights([np.zeros((2, 3)), np.zeros(2)])

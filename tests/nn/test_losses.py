@@ -27,8 +27,13 @@ def _case(name: str, n: int = 5, k: int = 3, seed: int = 0):
     return y, y + rng.choice([-1.0, 1.0], size=(n, 2)) * rng.uniform(0.1, 1.0, (n, 2))  # no kink
 
 
-ALL = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
-       "mse", "mae"]
+ALL = [
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "mse",
+    "mae",
+]
 CROSSENTROPIES = ALL[:3]
 
 
@@ -76,8 +81,14 @@ def test_gradcheck(name, seed):
     assert gradcheck(losses.get(name), p, y).passed
 
 
-@pytest.mark.parametrize("cls", [losses.BinaryCrossentropy, losses.CategoricalCrossentropy,
-                                 losses.SparseCategoricalCrossentropy])
+@pytest.mark.parametrize(
+    "cls",
+    [
+        losses.BinaryCrossentropy,
+        losses.CategoricalCrossentropy,
+        losses.SparseCategoricalCrossentropy,
+    ],
+)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_gradcheck_from_logits(cls, seed):
     name = cls.name
@@ -107,17 +118,19 @@ def test_parity_with_keras_values_and_gradients(tf, keras, name, seed):
 @pytest.mark.parametrize("name", CROSSENTROPIES)
 def test_parity_with_keras_from_logits(tf, keras, name):
     y, _ = _case(name, seed=4)
-    z = (np.random.default_rng(4).normal(size=(5, 1 if name == "binary_crossentropy" else 3))
-         * 20).astype(np.float32)  # saturated logits
+    z = (
+        np.random.default_rng(4).normal(size=(5, 1 if name == "binary_crossentropy" else 3)) * 20
+    ).astype(np.float32)  # saturated logits
     z_var = tf.Variable(z)
     with tf.GradientTape() as tape:
         value = getattr(keras.losses, name)(y, z_var, from_logits=True)
         value = tf.reduce_mean(value)
     keras_grad = tape.gradient(value, z_var).numpy()
-    loss = {"binary_crossentropy": losses.BinaryCrossentropy,
-            "categorical_crossentropy": losses.CategoricalCrossentropy,
-            "sparse_categorical_crossentropy": losses.SparseCategoricalCrossentropy}[name](
-        from_logits=True)
+    loss = {
+        "binary_crossentropy": losses.BinaryCrossentropy,
+        "categorical_crossentropy": losses.CategoricalCrossentropy,
+        "sparse_categorical_crossentropy": losses.SparseCategoricalCrossentropy,
+    }[name](from_logits=True)
     np.testing.assert_allclose(loss(y, z), float(value), rtol=1e-5)
     np.testing.assert_allclose(loss.gradient(y, z), keras_grad, rtol=1e-5, atol=1e-7)
 
@@ -128,12 +141,16 @@ def test_names_and_objects():
     bce = losses.BinaryCrossentropy()
     assert losses.get(bce) is bce
     assert repr(losses.BinaryCrossentropy(from_logits=True)) == (
-        "BinaryCrossentropy(from_logits=True)")
+        "BinaryCrossentropy(from_logits=True)"
+    )
 
 
 def test_unknown_loss_lists_valid_names():
-    with pytest.raises(ValueError, match=r"Unknown loss 'cross'.*expected one of "
-                       r"'binary_crossentropy', 'categorical_crossentropy'.*Received: loss='cross'"):
+    with pytest.raises(
+        ValueError,
+        match=r"Unknown loss 'cross'.*expected one of "
+        r"'binary_crossentropy', 'categorical_crossentropy'.*Received: loss='cross'",
+    ):
         losses.get("cross")
 
 
@@ -148,14 +165,20 @@ def test_from_logits_rejected_for_regression():
 
 
 def test_integer_labels_with_categorical_suggest_sparse():
-    with pytest.raises(ValueError, match=r"expected one-hot labels of shape \(None, 3\).*"
-                       r"Received: y.shape=\(4,\).*Hint:.*sparse_categorical_crossentropy"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected one-hot labels of shape \(None, 3\).*"
+        r"Received: y.shape=\(4,\).*Hint:.*sparse_categorical_crossentropy",
+    ):
         losses.get("categorical_crossentropy")([0, 1, 2, 1], np.full((4, 3), 1 / 3))
 
 
 def test_one_hot_labels_with_sparse_suggest_categorical():
-    with pytest.raises(ValueError, match=r"expected integer class labels.*"
-                       r"Received: y.shape=\(2, 3\).*Hint:.*use categorical_crossentropy"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected integer class labels.*"
+        r"Received: y.shape=\(2, 3\).*Hint:.*use categorical_crossentropy",
+    ):
         losses.get("sparse_categorical_crossentropy")(np.eye(3)[[0, 1]], np.full((2, 3), 1 / 3))
 
 
@@ -165,18 +188,27 @@ def test_sparse_labels_out_of_range():
 
 
 def test_binary_labels_outside_zero_one_suggest_sparse():
-    with pytest.raises(ValueError, match=r"expected labels in \[0, 1\].*Hint:.*"
-                       r"sparse_categorical_crossentropy"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected labels in \[0, 1\].*Hint:.*"
+        r"sparse_categorical_crossentropy",
+    ):
         losses.get("binary_crossentropy")([0, 2], [[0.5], [0.5]])
 
 
 def test_binary_one_hot_labels_hint():
-    with pytest.raises(ValueError, match=r"expected labels of shape \(None, 1\).*"
-                       r"Received: y.shape=\(2, 3\).*Hint:.*categorical_crossentropy"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected labels of shape \(None, 1\).*"
+        r"Received: y.shape=\(2, 3\).*Hint:.*categorical_crossentropy",
+    ):
         losses.get("binary_crossentropy")(np.eye(3)[[0, 1]], [[0.5], [0.5]])
 
 
 def test_mse_shape_mismatch():
-    with pytest.raises(ValueError, match=r"expected labels of shape \(None, 2\) to match the "
-                       r"model output for the loss mean_squared_error. Received: y.shape=\(3, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected labels of shape \(None, 2\) to match the "
+        r"model output for the loss mean_squared_error. Received: y.shape=\(3, 3\)",
+    ):
         losses.get("mse")(np.zeros((3, 3)), np.zeros((3, 2)))

@@ -31,13 +31,16 @@ def test_regression_metrics_hand_worked():
     assert metrics.MeanSquaredError()(y, p) == pytest.approx(2.5)
 
 
-@pytest.mark.parametrize(("y_shape", "p_shape", "cls"), [
-    ((None,), (None, 1), metrics.BinaryAccuracy),
-    ((None, 1), (None, 1), metrics.BinaryAccuracy),
-    ((None,), (None, 3), metrics.SparseCategoricalAccuracy),
-    ((None, 1), (None, 3), metrics.SparseCategoricalAccuracy),
-    ((None, 3), (None, 3), metrics.CategoricalAccuracy),
-])
+@pytest.mark.parametrize(
+    ("y_shape", "p_shape", "cls"),
+    [
+        ((None,), (None, 1), metrics.BinaryAccuracy),
+        ((None, 1), (None, 1), metrics.BinaryAccuracy),
+        ((None,), (None, 3), metrics.SparseCategoricalAccuracy),
+        ((None, 1), (None, 3), metrics.SparseCategoricalAccuracy),
+        ((None, 3), (None, 3), metrics.CategoricalAccuracy),
+    ],
+)
 def test_accuracy_resolved_as_keras(y_shape, p_shape, cls):
     resolved = metrics.get("accuracy", y_shape, p_shape)
     assert isinstance(resolved, cls)
@@ -51,8 +54,9 @@ def test_history_key_is_the_string_given():
     assert metrics.get(metrics.BinaryAccuracy()).name == "binary_accuracy"
 
 
-@pytest.mark.parametrize("name", ["binary_accuracy", "categorical_accuracy",
-                                  "sparse_categorical_accuracy", "mae", "mse"])
+@pytest.mark.parametrize(
+    "name", ["binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy", "mae", "mse"]
+)
 def test_parity_with_keras(keras, name):
     rng = np.random.default_rng(5)
     k = 1 if name == "binary_accuracy" else 3
@@ -66,18 +70,24 @@ def test_parity_with_keras(keras, name):
     else:
         y = rng.random((12, 3)).astype(np.float32)
     theirs = keras.metrics.get(name)
-    theirs = theirs if isinstance(theirs, keras.metrics.Metric) else keras.metrics.MeanMetricWrapper(
-        theirs)
+    theirs = (
+        theirs
+        if isinstance(theirs, keras.metrics.Metric)
+        else keras.metrics.MeanMetricWrapper(theirs)
+    )
     mine = metrics.get(name)
     for lo in (0, 5):  # two updates of different sizes
-        theirs.update_state(y[lo:lo + 7], p[lo:lo + 7])
-        mine.update_state(y[lo:lo + 7], p[lo:lo + 7])
+        theirs.update_state(y[lo : lo + 7], p[lo : lo + 7])
+        mine.update_state(y[lo : lo + 7], p[lo : lo + 7])
     assert mine.result() == pytest.approx(float(theirs.result()), rel=1e-6)
 
 
 def test_unknown_metric_lists_valid_names():
-    with pytest.raises(ValueError, match=r"Unknown metric 'precision'.*expected one of "
-                       r"'acc', 'accuracy',.*Received: metrics='precision'"):
+    with pytest.raises(
+        ValueError,
+        match=r"Unknown metric 'precision'.*expected one of "
+        r"'acc', 'accuracy',.*Received: metrics='precision'",
+    ):
         metrics.get("precision")
 
 

@@ -23,8 +23,14 @@ from course_lib.nn import (
 
 
 def _seed_model(n_features: int = 20) -> Sequential:
-    return Sequential([Input(shape=(n_features,)), Dense(32, activation="relu"),
-                       Dense(16, activation="relu"), Dense(1, activation="sigmoid")])
+    return Sequential(
+        [
+            Input(shape=(n_features,)),
+            Dense(32, activation="relu"),
+            Dense(16, activation="relu"),
+            Dense(1, activation="sigmoid"),
+        ]
+    )
 
 
 def _binary_data(n: int = 100, n_features: int = 20, seed: int = 0):
@@ -36,8 +42,9 @@ def _binary_data(n: int = 100, n_features: int = 20, seed: int = 0):
 # --------------------------------------------------------------------- hand-worked ------------
 def test_hand_worked_tiny_network_one_sgd_step():
     """2 inputs -> Dense(2, relu) -> Dense(1, sigmoid), binary crossentropy, SGD(0.5)."""
-    model = Sequential([Input(shape=(2,)), Dense(2, activation="relu"),
-                        Dense(1, activation="sigmoid")])
+    model = Sequential(
+        [Input(shape=(2,)), Dense(2, activation="relu"), Dense(1, activation="sigmoid")]
+    )
     W1, b1 = np.array([[0.5, -0.3], [0.2, 0.8]]), np.array([0.1, -0.1])
     W2, b2 = np.array([[1.0], [-1.0]]), np.array([0.2])
     model.set_weights([W1, b1, W2, b2])
@@ -67,8 +74,14 @@ def test_hand_worked_tiny_network_one_sgd_step():
 
 def test_forward_backward_are_public_and_checked():
     course_lib.set_seed(0)
-    model = Sequential([Input(shape=(3,)), Dense(4, activation="tanh"), Dropout(0.3),
-                        Dense(2, activation="softmax")])
+    model = Sequential(
+        [
+            Input(shape=(3,)),
+            Dense(4, activation="tanh"),
+            Dropout(0.3),
+            Dense(2, activation="softmax"),
+        ]
+    )
     model.compile(optimizer="sgd", loss="categorical_crossentropy")
     x = np.random.default_rng(0).normal(size=(5, 3))
     y = np.eye(2)[[0, 1, 1, 0, 1]]
@@ -83,8 +96,9 @@ def test_forward_backward_are_public_and_checked():
 
 def test_compute_gradients_matches_finite_differences_and_changes_nothing():
     course_lib.set_seed(4)
-    model = Sequential([Input(shape=(3,)), Dense(4, activation="sigmoid"),
-                        Dense(1, activation="sigmoid")])
+    model = Sequential(
+        [Input(shape=(3,)), Dense(4, activation="sigmoid"), Dense(1, activation="sigmoid")]
+    )
     model.compile(optimizer="adam", loss="binary_crossentropy")
     x = np.random.default_rng(4).normal(size=(6, 3))
     y = np.array([0, 1, 1, 0, 0, 1])
@@ -106,12 +120,11 @@ def test_epoch_loss_is_the_sample_weighted_mean_of_the_batches_as_trained():
     b = Sequential([Input(shape=(4,)), Dense(3, activation="relu"), Dense(1, activation="sigmoid")])
     b.set_weights(a.get_weights())
     for m in (a, b):
-        m.compile(optimizer=optimizers.SGD(0.5), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+        m.compile(optimizer=optimizers.SGD(0.5), loss="binary_crossentropy", metrics=["accuracy"])
     history = a.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0).history
     total_loss = total_acc = 0.0
     for lo in (0, 4, 8):  # batches of 4, 4 and 2
-        xb, yb = x[lo:lo + 4], y[lo:lo + 4]
+        xb, yb = x[lo : lo + 4], y[lo : lo + 4]
         loss, acc = b.evaluate(xb, yb, verbose=0)  # the weights this batch is trained with
         b.train_on_batch(xb, yb)
         total_loss += loss * len(xb)
@@ -137,8 +150,14 @@ def test_seeded_runs_are_bit_identical():
     def run(seed):
         course_lib.set_seed(seed)
         x, y = _binary_data(64, 20)
-        model = Sequential([Input(shape=(20,)), Dense(8, activation="relu"), Dropout(0.5),
-                            Dense(1, activation="sigmoid")])
+        model = Sequential(
+            [
+                Input(shape=(20,)),
+                Dense(8, activation="relu"),
+                Dropout(0.5),
+                Dense(1, activation="sigmoid"),
+            ]
+        )
         model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
         history = model.fit(x, y, epochs=3, batch_size=16, shuffle=True, verbose=0)
         return model.get_weights(), history.history
@@ -174,8 +193,9 @@ def test_evaluate_returns_scalar_list_or_dict():
 def test_train_on_batch_keeps_running_means_until_reset():
     x, y = _binary_data(20)
     model = _seed_model()
-    model.compile(optimizer=optimizers.SGD(0.0 + 1e-12), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=optimizers.SGD(0.0 + 1e-12), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     first = model.train_on_batch(x[:10], y[:10], return_dict=True)
     both = model.train_on_batch(x[10:], y[10:], return_dict=True)
     whole = model.evaluate(x, y, verbose=0, return_dict=True)
@@ -189,8 +209,10 @@ def test_sparse_and_categorical_accuracy_resolution_in_fit():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(30, 4)).astype(np.float32)
     labels = rng.integers(0, 3, 30)
-    for loss, y in (("sparse_categorical_crossentropy", labels),
-                    ("categorical_crossentropy", np.eye(3)[labels])):
+    for loss, y in (
+        ("sparse_categorical_crossentropy", labels),
+        ("categorical_crossentropy", np.eye(3)[labels]),
+    ):
         model = Sequential([Input(shape=(4,)), Dense(3, activation="softmax")])
         model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
         acc = model.fit(x, y, epochs=1, verbose=0, shuffle=False).history["accuracy"][0]
@@ -215,8 +237,11 @@ def test_early_stopping_warns_on_a_missing_metric():
     x, y = _binary_data(20)
     model = _seed_model()
     model.compile(optimizer="adam", loss="binary_crossentropy")
-    with pytest.warns(UserWarning, match="Early stopping conditioned on metric `val_loss` which "
-                      "is not available. Available metrics are: loss"):
+    with pytest.warns(
+        UserWarning,
+        match="Early stopping conditioned on metric `val_loss` which "
+        "is not available. Available metrics are: loss",
+    ):
         model.fit(x, y, epochs=1, callbacks=[callbacks.EarlyStopping()], verbose=0)
 
 
@@ -225,8 +250,13 @@ def test_lambda_callback_sees_each_epoch():
     x, y = _binary_data(20)
     model = _seed_model()
     model.compile(optimizer="adam", loss="binary_crossentropy")
-    model.fit(x, y, epochs=3, verbose=0,
-              callbacks=[callbacks.LambdaCallback(on_epoch_end=lambda e, logs: seen.append(e))])
+    model.fit(
+        x,
+        y,
+        epochs=3,
+        verbose=0,
+        callbacks=[callbacks.LambdaCallback(on_epoch_end=lambda e, logs: seen.append(e))],
+    )
     assert seen == [0, 1, 2]
 
 
@@ -283,8 +313,9 @@ def test_model_built_from_input_shape_or_data():
 
 def test_importing_the_engine_does_not_import_tensorflow():
     code = "import course_lib, course_lib.nn, sys; print('tensorflow' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "False"
 
 
@@ -299,78 +330,121 @@ def compiled():
 @pytest.mark.parametrize("method", ["fit", "evaluate", "train_on_batch"])
 def test_use_before_compile(method):
     x, y = _binary_data(8)
-    with pytest.raises(ValueError, match=rf"You must call `compile\(optimizer, loss, metrics\)` "
-                       rf"before `{method}\(\)`. Received: model `.*`, which was never compiled"):
+    with pytest.raises(
+        ValueError,
+        match=rf"You must call `compile\(optimizer, loss, metrics\)` "
+        rf"before `{method}\(\)`. Received: model `.*`, which was never compiled",
+    ):
         getattr(_seed_model(), method)(x, y)
 
 
 def test_feature_count_mismatch(compiled):
     x, y = _binary_data(8, 19)
-    with pytest.raises(ValueError, match=r"Received an invalid value for `x`, expected an array of "
-                       r"shape \(None, 20\): the model's first layer `.*` takes 20 features. "
-                       r"Received: x.shape=\(8, 19\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Received an invalid value for `x`, expected an array of "
+        r"shape \(None, 20\): the model's first layer `.*` takes 20 features. "
+        r"Received: x.shape=\(8, 19\)",
+    ):
         compiled.fit(x, y, verbose=0)
     with pytest.raises(ValueError, match=r"x.shape=\(8, 19\)"):
         compiled.predict(x)
 
 
 def test_one_dimensional_inputs_get_a_reshape_hint(compiled):
-    with pytest.raises(ValueError, match=r"Received: x.shape=\(8,\). Hint: a single feature needs "
-                       r"x.reshape\(-1, 1\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Received: x.shape=\(8,\). Hint: a single feature needs "
+        r"x.reshape\(-1, 1\)",
+    ):
         compiled.fit(np.zeros(8), np.zeros(8), verbose=0)
 
 
 def test_label_count_mismatch(compiled):
     x, y = _binary_data(8)
-    with pytest.raises(ValueError, match=r"`y`, expected one label per sample \(8 samples in the "
-                       r"inputs\). Received: y.shape=\(7,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"`y`, expected one label per sample \(8 samples in the "
+        r"inputs\). Received: y.shape=\(7,\)",
+    ):
         compiled.fit(x, y[:7], verbose=0)
 
 
 def test_integer_labels_with_categorical_crossentropy_suggest_sparse():
     model = Sequential([Input(shape=(4,)), Dense(3, activation="softmax")])
     model.compile(optimizer="adam", loss="categorical_crossentropy")
-    with pytest.raises(ValueError, match=r"expected one-hot labels of shape \(None, 3\).*"
-                       r"Hint: these look like integer class labels; use "
-                       r"sparse_categorical_crossentropy"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected one-hot labels of shape \(None, 3\).*"
+        r"Hint: these look like integer class labels; use "
+        r"sparse_categorical_crossentropy",
+    ):
         model.fit(np.zeros((6, 4)), np.array([0, 1, 2, 0, 1, 2]), verbose=0)
 
 
-@pytest.mark.parametrize(("kwargs", "error", "message"), [
-    ({"optimizer": "adamw", "loss": "mse"}, ValueError, r"Unknown optimizer 'adamw'.*'adam', "
-     r"'rmsprop', 'sgd'"),
-    ({"optimizer": "adam", "loss": "hinge"}, ValueError, r"Unknown loss 'hinge'.*"
-     r"'binary_crossentropy'"),
-    ({"optimizer": "adam", "loss": "mse", "metrics": ["f1"]}, ValueError,
-     r"Unknown metric 'f1'.*'accuracy'"),
-    ({"optimizer": "adam"}, ValueError, r"`loss`, expected a loss name.*Received: loss=None"),
-    ({"optimizer": "adam", "loss": "mse", "metrics": 3}, TypeError,
-     r"`metrics`, expected a list.*Received: metrics=3"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (
+            {"optimizer": "adamw", "loss": "mse"},
+            ValueError,
+            r"Unknown optimizer 'adamw'.*'adam', "
+            r"'rmsprop', 'sgd'",
+        ),
+        (
+            {"optimizer": "adam", "loss": "hinge"},
+            ValueError,
+            r"Unknown loss 'hinge'.*"
+            r"'binary_crossentropy'",
+        ),
+        (
+            {"optimizer": "adam", "loss": "mse", "metrics": ["f1"]},
+            ValueError,
+            r"Unknown metric 'f1'.*'accuracy'",
+        ),
+        ({"optimizer": "adam"}, ValueError, r"`loss`, expected a loss name.*Received: loss=None"),
+        (
+            {"optimizer": "adam", "loss": "mse", "metrics": 3},
+            TypeError,
+            r"`metrics`, expected a list.*Received: metrics=3",
+        ),
+    ],
+)
 def test_compile_errors(kwargs, error, message):
     with pytest.raises(error, match=message):
         _seed_model().compile(**kwargs)
 
 
-@pytest.mark.parametrize(("where", "value", "count"), [("x", np.nan, "1 NaN and 0 inf"),
-                                                       ("x", np.inf, "0 NaN and 1 inf"),
-                                                       ("y", np.nan, "1 NaN and 0 inf")])
+@pytest.mark.parametrize(
+    ("where", "value", "count"),
+    [
+        ("x", np.nan, "1 NaN and 0 inf"),
+        ("x", np.inf, "0 NaN and 1 inf"),
+        ("y", np.nan, "1 NaN and 0 inf"),
+    ],
+)
 def test_nan_or_inf_in_the_data(compiled, where, value, count):
     x, y = _binary_data(8)
     if where == "x":
         x[3, 5] = value
     else:
         y[3] = value
-    with pytest.raises(ValueError, match=rf"Received an invalid value for `{where}`, expected "
-                       rf"finite numbers \(no NaN or inf\). Received: {where} with {count}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"Received an invalid value for `{where}`, expected "
+        rf"finite numbers \(no NaN or inf\). Received: {where} with {count}",
+    ):
         compiled.fit(x, y, verbose=0)
 
 
 @pytest.mark.parametrize("split", [1.0, -0.1, 1.5])
 def test_validation_split_outside_range(compiled, split):
     x, y = _binary_data(8)
-    with pytest.raises(ValueError, match=rf"`validation_split`, expected a float in \[0, 1\). "
-                       rf"Received: validation_split={split}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"`validation_split`, expected a float in \[0, 1\). "
+        rf"Received: validation_split={split}",
+    ):
         compiled.fit(x, y, validation_split=split, verbose=0)
 
 
@@ -380,21 +454,34 @@ def test_validation_split_leaving_nothing(compiled):
         compiled.fit(x, y, validation_split=0.5, verbose=0)
 
 
-@pytest.mark.parametrize(("name", "value", "error"), [
-    ("batch_size", 0, ValueError), ("batch_size", -4, ValueError), ("batch_size", 2.5, TypeError),
-    ("epochs", 0, ValueError), ("epochs", -1, ValueError), ("epochs", "3", TypeError),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        ("batch_size", 0, ValueError),
+        ("batch_size", -4, ValueError),
+        ("batch_size", 2.5, TypeError),
+        ("epochs", 0, ValueError),
+        ("epochs", -1, ValueError),
+        ("epochs", "3", TypeError),
+    ],
+)
 def test_non_positive_batch_size_or_epochs(compiled, name, value, error):
     x, y = _binary_data(8)
-    with pytest.raises(error, match=rf"Received an invalid value for `{name}`, expected a "
-                       rf"positive integer. Received: {name}={value!r}"):
+    with pytest.raises(
+        error,
+        match=rf"Received an invalid value for `{name}`, expected a "
+        rf"positive integer. Received: {name}={value!r}",
+    ):
         compiled.fit(x, y, verbose=0, **{name: value})
 
 
 def test_bad_verbose_and_callbacks(compiled):
     x, y = _binary_data(8)
-    with pytest.raises(ValueError, match=r"`verbose`, expected one of 0, 1, 2 or 'auto'. "
-                       r"Received: verbose=3"):
+    with pytest.raises(
+        ValueError,
+        match=r"`verbose`, expected one of 0, 1, 2 or 'auto'. "
+        r"Received: verbose=3",
+    ):
         compiled.fit(x, y, verbose=3)
     with pytest.raises(TypeError, match=r"`callbacks`, expected a list of callbacks"):
         compiled.fit(x, y, verbose=0, callbacks=["stop"])
@@ -406,26 +493,38 @@ def test_nan_loss_stops_training_naming_epoch_and_batch():
     model = Sequential([Input(shape=(2,)), Dense(1)])
     model.set_weights([np.ones((2, 1)), np.zeros(1)])
     model.compile(optimizer=optimizers.SGD(1e12), loss="mse")
-    with pytest.warns(RuntimeWarning, match=r"The loss became (nan|inf) at epoch 1, batch 2 "
-                      r"\(of 4\): training stopped"):
+    with pytest.warns(
+        RuntimeWarning,
+        match=r"The loss became (nan|inf) at epoch 1, batch 2 "
+        r"\(of 4\): training stopped",
+    ):
         history = model.fit(x, y, batch_size=8, epochs=5, shuffle=False, verbose=0)
     assert len(history.epoch) == 1
 
 
 def test_set_weights_errors(compiled):
-    with pytest.raises(ValueError, match=r"expected a list of 6 arrays with shapes "
-                       r"\[\(20, 32\), \(32,\), .*\]. Received: 2 arrays"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected a list of 6 arrays with shapes "
+        r"\[\(20, 32\), \(32,\), .*\]. Received: 2 arrays",
+    ):
         compiled.set_weights([np.zeros((20, 32)), np.zeros(32)])
     weights = compiled.get_weights()
     weights[2] = weights[2].T
-    with pytest.raises(ValueError, match=r"expected weights\[2\] of shape \(32, 16\). "
-                       r"Received: weights\[2\].shape=\(16, 32\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"expected weights\[2\] of shape \(32, 16\). "
+        r"Received: weights\[2\].shape=\(16, 32\)",
+    ):
         compiled.set_weights(weights)
 
 
 def test_unbuilt_model_errors():
-    with pytest.raises(ValueError, match=r"This model has not yet been built, so `summary` "
-                       r"cannot run"):
+    with pytest.raises(
+        ValueError,
+        match=r"This model has not yet been built, so `summary` "
+        r"cannot run",
+    ):
         Sequential([Dense(3)]).summary()
 
 
@@ -433,6 +532,9 @@ def test_input_only_first_and_layers_only():
     model = Sequential([Dense(3)])
     with pytest.raises(ValueError, match=r"expected `Input\(...\)` only as the first layer"):
         model.add(Input(shape=(2,)))
-    with pytest.raises(TypeError, match=r"`layer`, expected a course_lib.nn layer.*"
-                       r"Received: layer='dense'"):
+    with pytest.raises(
+        TypeError,
+        match=r"`layer`, expected a course_lib.nn layer.*"
+        r"Received: layer='dense'",
+    ):
         model.add("dense")

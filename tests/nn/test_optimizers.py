@@ -22,11 +22,11 @@ CONFIGS = [
 
 def _replay(name: str, config: dict, w0: float, grads: list[float]) -> float:
     """One scalar weight updated with Python floats, straight from the formulas."""
-    defaults = {"SGD": {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False},
-                "RMSprop": {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0,
-                            "epsilon": 1e-7},
-                "Adam": {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999,
-                         "epsilon": 1e-7}}[name]
+    defaults = {
+        "SGD": {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False},
+        "RMSprop": {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-7},
+        "Adam": {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
+    }[name]
     c = {**defaults, **config}
     lr, w, m, v = c["learning_rate"], w0, 0.0, 0.0
     for t, g in enumerate(grads, start=1):
@@ -62,8 +62,12 @@ def test_replayed_from_formula(name, config, seed):
     opt = getattr(optimizers, name)(**config)
     for g in grads:
         opt.apply([g], [w])
-    expected = np.array([[_replay(name, config, w0[i, j], [g[i, j] for g in grads])
-                          for j in range(2)] for i in range(3)])
+    expected = np.array(
+        [
+            [_replay(name, config, w0[i, j], [g[i, j] for g in grads]) for j in range(2)]
+            for i in range(3)
+        ]
+    )
     np.testing.assert_allclose(w, expected, rtol=1e-12, atol=1e-14)
     assert opt.iterations == 5
 
@@ -81,8 +85,10 @@ def test_parity_with_keras(keras, name, config):
     rng = np.random.default_rng(11)
     w0 = rng.normal(size=(4, 3)).astype(np.float32)
     b0 = rng.normal(size=(3,)).astype(np.float32)
-    grads = [(rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=(3,)).astype(np.float32))
-             for _ in range(6)]
+    grads = [
+        (rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=(3,)).astype(np.float32))
+        for _ in range(6)
+    ]
     kw, kb = keras.Variable(w0), keras.Variable(b0)
     keras_opt = getattr(keras.optimizers, name)(**config)
     w, b = w0.copy(), b0.copy()
@@ -102,12 +108,23 @@ def test_apply_gradients_form():
 
 
 def test_defaults_match_keras():
-    assert optimizers.SGD().get_config() == {"learning_rate": 0.01, "momentum": 0.0,
-                                             "nesterov": False}
-    assert optimizers.RMSprop().get_config() == {"learning_rate": 0.001, "rho": 0.9,
-                                                 "momentum": 0.0, "epsilon": 1e-7}
-    assert optimizers.Adam().get_config() == {"learning_rate": 0.001, "beta_1": 0.9,
-                                              "beta_2": 0.999, "epsilon": 1e-7}
+    assert optimizers.SGD().get_config() == {
+        "learning_rate": 0.01,
+        "momentum": 0.0,
+        "nesterov": False,
+    }
+    assert optimizers.RMSprop().get_config() == {
+        "learning_rate": 0.001,
+        "rho": 0.9,
+        "momentum": 0.0,
+        "epsilon": 1e-7,
+    }
+    assert optimizers.Adam().get_config() == {
+        "learning_rate": 0.001,
+        "beta_1": 0.9,
+        "beta_2": 0.999,
+        "epsilon": 1e-7,
+    }
 
 
 def test_get_by_name_and_object():
@@ -118,8 +135,11 @@ def test_get_by_name_and_object():
 
 
 def test_unknown_optimizer_lists_valid_names():
-    with pytest.raises(ValueError, match=r"Unknown optimizer 'adamw'.*expected one of 'adam', "
-                       r"'rmsprop', 'sgd'. Received: optimizer='adamw'"):
+    with pytest.raises(
+        ValueError,
+        match=r"Unknown optimizer 'adamw'.*expected one of 'adam', "
+        r"'rmsprop', 'sgd'. Received: optimizer='adamw'",
+    ):
         optimizers.get("adamw")
 
 
@@ -128,13 +148,22 @@ def test_optimizer_of_wrong_type():
         optimizers.get(0.1)
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"learning_rate": -0.1}, r"`learning_rate`, expected a float > 0. Received: "
-                              r"learning_rate=-0\.1"),
-    ({"learning_rate": "fast"}, r"`learning_rate`, expected a float. Received: "
-                                r"learning_rate='fast'"),
-    ({"momentum": 1.5}, r"`momentum`, expected a float in \[0, 1\]. Received: momentum=1\.5"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"learning_rate": -0.1},
+            r"`learning_rate`, expected a float > 0. Received: "
+            r"learning_rate=-0\.1",
+        ),
+        (
+            {"learning_rate": "fast"},
+            r"`learning_rate`, expected a float. Received: "
+            r"learning_rate='fast'",
+        ),
+        ({"momentum": 1.5}, r"`momentum`, expected a float in \[0, 1\]. Received: momentum=1\.5"),
+    ],
+)
 def test_bad_arguments(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         optimizers.SGD(**kwargs)
