@@ -193,11 +193,33 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _descendants(pid: int) -> list[Any]:
+    """The processes started under ``pid``, even in their own session (needs psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return []
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _kill_group(proc: subprocess.Popen, seen: dict[int, Any] | None = None) -> None:
+    """Kill the child, its process group, and descendants that left the group (``setsid``):
+    those alive now and those ``seen`` while it ran (best effort, with psutil)."""
+    escaped = list((seen or {}).values())
+    if proc.poll() is None:
+        escaped += _descendants(proc.pid)
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+    for child in escaped:
+        try:
+            child.kill()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
     try:
         proc.kill()
     except ProcessLookupError:
@@ -283,6 +305,8 @@ def _run_child(
         cells_done = False
         timed_out = False
         limit = ""
+        seen: dict[int, Any] = {}  # descendants met while it ran, killed at the end
+        next_scan = start
         while True:
             try:
                 proc.wait(timeout=0.05)
@@ -290,6 +314,9 @@ def _run_child(
             except subprocess.TimeoutExpired:
                 pass
             now = time.monotonic()
+            if now >= next_scan:
+                seen.update((c.pid, c) for c in _descendants(proc.pid))
+                next_scan = now + 0.5
             for event in reader.poll():
                 kind = event.get("event")
                 if kind == "cells_done":
@@ -308,7 +335,7 @@ def _run_child(
             if limit:
                 timed_out = True
                 break
-        _kill_group(proc)  # also reaps anything the notebook left running in its group
+        _kill_group(proc, seen)  # and whatever the notebook left running
         proc.wait()
         reader.poll()
         return _Run(reader.events, proc.returncode, timed_out, time.monotonic() - start, limit)

@@ -100,6 +100,14 @@ for name in ("ch1.py", "ch2.py"):
     pathlib.Path("HIDDEN_DIR", name).write_text("def add_hidden(suite):\\n    pass\\n")
 '''
 
+# A process in its own session, outside the notebook's process group; the grader must kill it.
+ESCAPE = '''
+import pathlib, subprocess, time
+sleeper = subprocess.Popen(["sleep", "600"], start_new_session=True)
+pathlib.Path("PID_FILE").write_text(str(sleeper.pid))
+time.sleep(1.0)
+'''
+
 # name -> (builder returning bytes, expected score, words the report must contain)
 HOSTILE = {
     "invalid_json": (lambda: b"{ this is not a notebook", 0.0, ["not a valid notebook"]),
@@ -113,6 +121,8 @@ HOSTILE = {
         }).encode(),
         cases_of(["ch1.q1"], ["relu_hand_worked", "relu_batch", "relu_random"]),
         ["`sigmoid` is not defined"]),
+    "escaping_process": (
+        lambda: insert_after(ch1(), "ch1-code-1", ESCAPE), MAX1, []),
     "wrong_exercise": (lambda: (SOLUTIONS / "02_training.ipynb").read_bytes(), 0.0,
                        ["Wrong exercise", "'ch2'", "'ch1'"]),
     "missing_function": (
@@ -192,6 +202,7 @@ def hostile(tmp_path_factory):
     for name, (build, _, _) in HOSTILE.items():
         (root / name).mkdir()
         text = to_bytes(build()).replace(b"HIDDEN_DIR", str(solutions / "hidden_tests").encode())
+        text = text.replace(b"PID_FILE", str(root.parent / "escaped.pid").encode())
         (root / name / CH1).write_bytes(text)
     before = digest(root)
     results = grade([root], jobs=2, timeout=8, case_timeout=2.0, memory_mb=1024,
@@ -215,6 +226,16 @@ def test_batch_covers_every_submission_and_leaves_files_byte_identical(hostile):
     root, before, results = hostile
     assert set(results) == set(HOSTILE)
     assert digest(root) == before
+
+
+def test_processes_the_notebook_started_do_not_outlive_it(hostile):
+    psutil = pytest.importorskip("psutil")
+    pid = int((hostile[0].parent / "escaped.pid").read_text())
+    try:
+        status = psutil.Process(pid).status()
+    except psutil.NoSuchProcess:
+        return
+    assert status == psutil.STATUS_ZOMBIE, f"the notebook's `sleep 600` (pid {pid}) is still running"
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
