@@ -89,3 +89,19 @@ def test_exercise_comes_from_metadata_or_the_exercise_option(tmp_path, capsys):
                  "--report", str(report)]) == 0
     sub = json.loads(report.read_text())["submissions"][0]
     assert (sub["exercise"], sub["status"], sub["score"]) == ("ch2", "wrong exercise", 0)
+
+
+def test_a_broken_solution_is_reported_and_the_exit_code_says_so(tmp_path, capsys):
+    solutions = tmp_path / "solutions"
+    shutil.copytree(REPO / "solutions", solutions)
+    path = solutions / "01_introduction.ipynb"
+    path.write_text(path.read_text().replace("import numpy as np", "import numpy as np\\n1 / 0", 1))
+    (tmp_path / "cy").mkdir()
+    shutil.copy(REPO / "solutions" / "01_introduction.ipynb", tmp_path / "cy")
+    report = tmp_path / "g.json"
+    code = main(["grade", str(tmp_path / "cy"), "-q", "--solutions", str(solutions),
+                 "--report", str(report)])
+    assert code == 1
+    sub = json.loads(report.read_text())["submissions"][0]
+    assert sub["status"] == "error" and sub["score"] == 0
+    assert "does not pass its own tests" in sub["notes"][0] and "ZeroDivisionError" in sub["notes"][0]
