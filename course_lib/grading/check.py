@@ -8,6 +8,7 @@ by the grader.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,18 @@ class CheckResult:
     @property
     def passed(self) -> bool:
         return all(o.passed for o in self.outcomes)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<li style='color:{'#1a7f37' if o.passed else '#b42318'}'>"
+            f"{'✔' if o.passed else '✘'} {html.escape(o.message)}</li>"
+            for o in self.outcomes
+        )
+        verdict = ("All public checks pass. The grader also runs hidden checks."
+                   if self.passed else "Not there yet: read the messages above and try again.")
+        return (f"<div><b>{html.escape(self.question)} {html.escape(self.title)}</b>: "
+                f"{self.score:g}/{self.max_score:g} public points"
+                f"<ul style='list-style:none;padding-left:1em'>{rows}</ul>{verdict}</div>")
 
     def __repr__(self) -> str:
         head = f"{self.question} {self.title}: {self.score:g}/{self.max_score:g} public points"

@@ -22,6 +22,7 @@ def test_correct_answers_pass_every_public_case():
     assert isinstance(result, CheckResult) and result.passed
     assert result.score == result.max_score == 3
     assert "All public checks pass" in repr(result)
+    assert "All public checks pass" in result._repr_html_() and "✔" in result._repr_html_()
 
 
 def test_single_function_form():
@@ -35,6 +36,7 @@ def test_wrong_answer_gets_message_and_hint_but_not_the_expected_values():
     text = repr(result)
     assert "✘ relu on a hand-worked vector" in text
     assert "Hint:" in text and "Not there yet" in text
+    assert "#b42318" in result._repr_html_()
     expected = load_expected()["values"]["ch1.q1/relu_hand_worked"]
     assert expected  # stored, but never shown
     assert "[0. 0. 0. 0.5 3.]" not in text and "0.5, 3.0" not in text
