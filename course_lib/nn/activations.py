@@ -38,6 +38,10 @@ __all__ = [
 ]
 
 
+#: 0 as a NumPy scalar: np.maximum(x, 0) would convert the Python 0 on every call.
+_ZERO = np.float32(0)
+
+
 class ActivationFunction:
     """Base class: ``__call__`` (forward), ``derivative`` and ``backward``."""
 
@@ -89,7 +93,7 @@ class ReLU(ActivationFunction):
     name = "relu"
 
     def __call__(self, x):
-        return np.maximum(x, 0)
+        return np.maximum(x, _ZERO)
 
     def derivative(self, x):
         return (x > 0).astype(x.dtype)
@@ -106,7 +110,7 @@ class Sigmoid(ActivationFunction):
 
     def __call__(self, x):
         e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
-        return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+        return np.where(x >= 0, 1, e) / (1 + e)  # 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) else
 
     def derivative(self, x):
         y = self(x)

@@ -63,6 +63,15 @@ def _check_shape(name: str, shape) -> tuple[int, ...]:
     return tuple(int(d) for d in shape)
 
 
+def _dot_into(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    """out[...] = a @ b without a temporary. ``np.dot`` (the leanest BLAS call) writes into
+    ``out`` only when the dtypes agree; ``np.matmul`` casts otherwise."""
+    if a.dtype == b.dtype == out.dtype:
+        np.dot(a, b, out=out)
+    else:
+        np.matmul(a, b, out=out)
+
+
 class Layer:
     """Base class. ``params``/``grads`` list the layer's arrays in Keras's order."""
 
@@ -244,7 +253,7 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         """x: (N, in_features) -> (N, units)."""
-        z = x @ self.kernel  # (N, units)
+        z = np.dot(x, self.kernel)  # x @ kernel, (N, units); np.dot is numpy's leanest BLAS call
         if self.use_bias:
             z += self.bias
         y = self.activation(z)
@@ -271,14 +280,21 @@ class Dense(Layer):
             dz2 = dz.reshape(-1, dz.shape[-1])
         else:
             dz2 = dz
-        np.matmul(x.T, dz2, out=self.kernel_grad)  # dL/dkernel = x^T dz, (in, units)
+        _dot_into(x.T, dz2, self.kernel_grad)  # dL/dkernel = x^T dz, (in, units)
         if self.use_bias:
-            np.add.reduce(
-                dz2, axis=0, out=self.bias_grad
-            )  # dL/dbias = sum over the batch, (units,)
+            # dL/dbias = the sum of dz over the batch, (units,), written as ones @ dz: on small
+            # arrays one BLAS call is about twice as fast as np.sum(dz, axis=0).
+            _dot_into(self._ones(len(dz2), dz2.dtype), dz2, self.bias_grad)
         if need_input_grad:
-            return dz @ self.kernel.T  # dL/dx = dz kernel^T, (N, in)
+            return np.dot(dz, self.kernel.T)  # dL/dx = dz kernel^T, (N, in)
         return None
+
+    def _ones(self, n: int, dtype) -> np.ndarray:
+        """A vector of n ones, kept between steps."""
+        ones = getattr(self, "_ones_cache", None)
+        if ones is None or len(ones) != n or ones.dtype != dtype:
+            ones = self._ones_cache = np.ones(n, dtype=dtype)
+        return ones
 
     def get_config(self):
         return {

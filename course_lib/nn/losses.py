@@ -54,6 +54,11 @@ def _logsumexp(z: np.ndarray) -> np.ndarray:
     return (m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True)))[..., 0]
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    return np.where(z >= 0, 1, e) / (1 + e)
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
@@ -119,8 +124,11 @@ class Loss:
         """(batch mean, dL/dy_pred / N) on aligned arrays."""
         raise NotImplementedError
 
-    def value_and_gradient_from_logits(self, y_true, logits):
-        """(batch mean, dL/dlogits / N) on aligned arrays, for the crossentropies."""
+    def value_and_gradient_from_logits(self, y_true, logits, probabilities=None):
+        """(batch mean, dL/dlogits / N) on aligned arrays, for the crossentropies.
+
+        ``probabilities``: the sigmoid or softmax of ``logits`` when the caller has it already
+        (a model's output), so that it is not computed twice."""
         raise NotImplementedError
 
     def _per_sample(self, y_true, y_pred, from_logits):
@@ -191,19 +199,19 @@ class BinaryCrossentropy(Loss):
         grad = ((p - y_true) / (p * (1 - p))) * (p == y_pred) / count
         return value, grad.astype(y_pred.dtype, copy=False)
 
-    def value_and_gradient_from_logits(self, y_true, logits):
+    def value_and_gradient_from_logits(self, y_true, logits, probabilities=None):
+        """``probabilities``: sigmoid(logits) when the caller has them (the model's output)."""
         count = logits.size
-        # max(z, 0) - z y + log(1 + exp(-|z|))  (TensorFlow's sigmoid_cross_entropy_with_logits)
-        e = np.exp(-np.abs(logits))  # in (0, 1]
-        value = (np.maximum(logits, 0) - logits * y_true + np.log1p(e)).sum()
-        p = np.where(logits >= 0, 1, e) / (1 + e)  # sigmoid(z), stable
+        # log(1 + e^z) - z y = max(z, 0) - z y + log(1 + exp(-|z|)), TensorFlow's
+        # sigmoid_cross_entropy_with_logits; np.logaddexp(0, z) computes the first term so.
+        value = (np.logaddexp(0, logits) - logits * y_true).sum()
+        p = _sigmoid(logits) if probabilities is None else probabilities
         grad = (p - y_true) / count
         return value / count, grad.astype(logits.dtype, copy=False)
 
     def _per_sample(self, y_true, y_pred, from_logits):
         if from_logits:
-            z = y_pred
-            per = np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
+            per = np.logaddexp(0, y_pred) - y_pred * y_true
         else:
             p = np.clip(y_pred, EPSILON, 1 - EPSILON)
             per = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))
@@ -242,12 +250,13 @@ class CategoricalCrossentropy(Loss):
         grad = (dq - (dq * q).sum(axis=-1, keepdims=True)) / total / n
         return value, grad.astype(y_pred.dtype, copy=False)
 
-    def value_and_gradient_from_logits(self, y_true, logits):
+    def value_and_gradient_from_logits(self, y_true, logits, probabilities=None):
         n = len(logits)
         lse = _logsumexp(logits)
         y_sum = y_true.sum(axis=-1)
         value = (y_sum * lse - (y_true * logits).sum(axis=-1)).sum() / n
-        grad = (_softmax(logits) * y_sum[..., None] - y_true) / n
+        p = _softmax(logits) if probabilities is None else probabilities
+        grad = (p * y_sum[..., None] - y_true) / n
         return value, grad.astype(logits.dtype, copy=False)
 
     def _per_sample(self, y_true, y_pred, from_logits):
@@ -310,10 +319,10 @@ class SparseCategoricalCrossentropy(Loss):
         grad = dlog / p * (p == y_pred) / n
         return value, grad.astype(y_pred.dtype, copy=False)
 
-    def value_and_gradient_from_logits(self, y_true, logits):
+    def value_and_gradient_from_logits(self, y_true, logits, probabilities=None):
         n = len(logits)
         value = (_logsumexp(logits) - self._pick(logits, y_true)).sum() / n
-        grad = _softmax(logits)
+        grad = _softmax(logits) if probabilities is None else probabilities.copy()
         np.put_along_axis(grad, y_true[..., None], self._pick(grad, y_true)[..., None] - 1, -1)
         return value, (grad / n).astype(logits.dtype, copy=False)
 

@@ -521,7 +521,9 @@ class Sequential:
     def _loss_and_output_gradient(self, y, out, mode: int):
         """(loss, gradient) w.r.t. the output, or w.r.t. the logits in the Keras-logits mode."""
         if mode == _KERAS_LOGITS:
-            value, grad = self.loss.value_and_gradient_from_logits(y, self._layers[-1].logits)
+            value, grad = self.loss.value_and_gradient_from_logits(
+                y, self._layers[-1].logits, probabilities=out
+            )
         elif mode == _FROM_LOGITS:
             value, grad = self.loss.value_and_gradient_from_logits(y, out)
         else:

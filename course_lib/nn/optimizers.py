@@ -12,6 +12,7 @@ in the variables' dtype (float32 for a model).
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Sequence
 
@@ -226,10 +227,10 @@ class Adam(Optimizer):
     def update_step(self, grad, variable, slots, step):
         f = variable.dtype.type
         m, v, tmp, tmp2 = slots["momentum"], slots["velocity"], slots["tmp"], slots["tmp2"]
-        t = f(step)
-        beta_1_power = f(self.beta_1) ** t
-        beta_2_power = f(self.beta_2) ** t
-        alpha = f(self.learning_rate) * np.sqrt(f(1) - beta_2_power) / (f(1) - beta_1_power)
+        # The step size, a scalar: computed in double precision and rounded once (Keras computes
+        # it in float32; the two differ by about one float32 rounding), as NumPy scalar
+        # arithmetic costs more than the rest of a small network's update.
+        alpha = f(self.learning_rate * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step))
         np.subtract(grad, m, out=tmp)
         tmp *= f(1 - self.beta_1)
         m += tmp  # m += (g - m)(1 - beta_1)
