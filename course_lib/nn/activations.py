@@ -38,8 +38,32 @@ __all__ = [
 ]
 
 
-#: 0 as a NumPy scalar: np.maximum(x, 0) would convert the Python 0 on every call.
-_ZERO = np.float32(0)
+# 0 and 1 as 0-d float32 arrays. On the small arrays of a training step NumPy combines these
+# with an array about twice as fast as the Python numbers 0 and 1, which it converts on every
+# call; and like them they keep a float32 or float64 array's dtype.
+_ZERO = np.zeros((), dtype=np.float32)
+_ONE = np.ones((), dtype=np.float32)
+
+_zeros_cache: dict[tuple, np.ndarray] = {}
+
+
+def _zeros_like(x: np.ndarray) -> np.ndarray:
+    """Zeros of ``x``'s shape and dtype, kept for the next call (read-only).
+
+    ``np.maximum(x, zeros)`` takes NumPy's vectorised array-array path, 2-3x faster than
+    ``np.maximum(x, 0)``, whose scalar form is not vectorised. Only small shapes are kept (those
+    of a training step's batches); a large array gets fresh zeros.
+    """
+    key = (x.shape, x.dtype)
+    zeros = _zeros_cache.get(key)
+    if zeros is None:
+        zeros = np.zeros_like(x)
+        if zeros.size <= 1 << 16:
+            if len(_zeros_cache) >= 64:
+                _zeros_cache.clear()
+            zeros.flags.writeable = False
+            _zeros_cache[key] = zeros
+    return zeros
 
 
 class ActivationFunction:
@@ -93,13 +117,13 @@ class ReLU(ActivationFunction):
     name = "relu"
 
     def __call__(self, x):
-        return np.maximum(x, _ZERO)
+        return np.maximum(x, _zeros_like(x))
 
     def derivative(self, x):
         return (x > 0).astype(x.dtype)
 
     def backward(self, grad, x, y):
-        return grad * (y > 0)
+        return grad * (y > _ZERO)
 
 
 class Sigmoid(ActivationFunction):
@@ -109,8 +133,8 @@ class Sigmoid(ActivationFunction):
     produces_probabilities = True
 
     def __call__(self, x):
-        e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
-        return np.where(x >= 0, 1, e) / (1 + e)  # 1 / (1 + e^-x) for x >= 0, e^x / (1 + e^x) else
+        # 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) for x < 0: no exponential overflows.
+        return np.exp(np.minimum(x, _ZERO)) / (_ONE + np.exp(-np.abs(x)))
 
     def derivative(self, x):
         y = self(x)

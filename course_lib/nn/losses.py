@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib.nn._validation import lookup
+from course_lib.nn.activations import _ZERO
+from course_lib.nn.activations import sigmoid as _sigmoid
 
 __all__ = [
     "EPSILON",
@@ -52,11 +54,6 @@ def _logsumexp(z: np.ndarray) -> np.ndarray:
     """log(sum(exp(z))) over the last axis, shape (N,), stable."""
     m = z.max(axis=-1, keepdims=True)
     return (m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True)))[..., 0]
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1, e) / (1 + e)
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -204,14 +201,14 @@ class BinaryCrossentropy(Loss):
         count = logits.size
         # log(1 + e^z) - z y = max(z, 0) - z y + log(1 + exp(-|z|)), TensorFlow's
         # sigmoid_cross_entropy_with_logits; np.logaddexp(0, z) computes the first term so.
-        value = (np.logaddexp(0, logits) - logits * y_true).sum()
+        value = (np.logaddexp(_ZERO, logits) - logits * y_true).sum()
         p = _sigmoid(logits) if probabilities is None else probabilities
         grad = (p - y_true) / count
         return value / count, grad.astype(logits.dtype, copy=False)
 
     def _per_sample(self, y_true, y_pred, from_logits):
         if from_logits:
-            per = np.logaddexp(0, y_pred) - y_pred * y_true
+            per = np.logaddexp(_ZERO, y_pred) - y_pred * y_true
         else:
             p = np.clip(y_pred, EPSILON, 1 - EPSILON)
             per = -(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))

@@ -12,7 +12,6 @@ in the variables' dtype (float32 for a model).
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Iterable, Sequence
 
@@ -225,24 +224,45 @@ class Adam(Optimizer):
         return slots
 
     def update_step(self, grad, variable, slots, step):
-        f = variable.dtype.type
         m, v, tmp, tmp2 = slots["momentum"], slots["velocity"], slots["tmp"], slots["tmp2"]
-        # The step size, a scalar: computed in double precision and rounded once (Keras computes
-        # it in float32; the two differ by about one float32 rounding), as NumPy scalar
-        # arithmetic costs more than the rest of a small network's update.
-        alpha = f(self.learning_rate * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step))
+        lr, beta_1, beta_2, epsilon, one, one_minus_beta_1, one_minus_beta_2 = self._constants(
+            variable.dtype
+        )
+        # The step size, in the variables' dtype as Keras computes it (a float64 alpha differs
+        # in the last bit, and over thousands of steps that bit sends training elsewhere).
+        t = one.dtype.type(step)
+        alpha = lr * np.sqrt(one - beta_2**t) / (one - beta_1**t)
         np.subtract(grad, m, out=tmp)
-        tmp *= f(1 - self.beta_1)
+        tmp *= one_minus_beta_1  # 1 - beta_1 in Python, then float32, as Keras
         m += tmp  # m += (g - m)(1 - beta_1)
         np.multiply(grad, grad, out=tmp)
         tmp -= v
-        tmp *= f(1 - self.beta_2)
+        tmp *= one_minus_beta_2
         v += tmp  # v += (g^2 - v)(1 - beta_2)
         np.multiply(m, alpha, out=tmp2)
         np.sqrt(v, out=tmp)
-        tmp += f(self.epsilon)
+        tmp += epsilon
         tmp2 /= tmp
         variable -= tmp2  # w -= alpha m / (sqrt(v) + eps)
+
+    def _constants(self, dtype) -> tuple:
+        """learning_rate, beta_1, beta_2, epsilon, 1, 1 - beta_1 and 1 - beta_2 as scalars of
+        ``dtype``, converted once (NumPy scalar conversions cost more than a small network's
+        arithmetic). 1 - beta is computed in Python, then converted, as Keras does."""
+        key = (dtype, self.learning_rate, self.beta_1, self.beta_2, self.epsilon)
+        if getattr(self, "_constants_key", None) != key:
+            f = np.dtype(dtype).type
+            self._constants_key = key
+            self._constants_values = (
+                f(self.learning_rate),
+                f(self.beta_1),
+                f(self.beta_2),
+                f(self.epsilon),
+                f(1),
+                f(1 - self.beta_1),
+                f(1 - self.beta_2),
+            )
+        return self._constants_values
 
     def get_config(self):
         return {

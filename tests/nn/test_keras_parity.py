@@ -174,6 +174,30 @@ def test_seed_models_match_keras(keras, builder):
     _assert_same_weights(keras_model.get_weights(), model.get_weights())
 
 
+def test_deep_model_tracks_keras_over_a_long_run(keras):
+    # Training amplifies any last-bit difference step after step (chaos): after 5 epochs of
+    # 63 steps the two engines must still hold the same weights to float32 precision.
+    from course_lib import keras_models
+
+    keras.utils.set_random_seed(3)
+    keras_model = keras_models.build_deep_model(20)
+    model = nn.Sequential(
+        [nn.Input(shape=(20,))]
+        + [nn.Dense(u, activation="relu") for u in (128, 64, 32, 16)]
+        + [nn.Dense(1, activation="sigmoid")]
+    )
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    model.set_weights(keras_model.get_weights())
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2000, 20)).astype(np.float32)
+    y = (x[:, 0] * x[:, 1] + np.sin(2 * x[:, 2]) > 0).astype(np.float32)
+    args = {"epochs": 5, "batch_size": 32, "shuffle": False, "verbose": 0}
+    keras_history = keras_model.fit(x, y, **args).history
+    history = model.fit(x, y, **args).history
+    _assert_same_history(keras_history, history, tol=1e-5)
+    _assert_same_weights(keras_model.get_weights(), model.get_weights(), tol=1e-5)
+
+
 def test_early_stopping_matches_keras(keras):
     rng = np.random.default_rng(2)
     x = rng.normal(size=(60, 3)).astype(np.float32)
