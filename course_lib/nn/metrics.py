@@ -83,6 +83,13 @@ class BinaryAccuracy(Metric):
         self.threshold = threshold
         super().__init__(name)
 
+    def prepare_targets(self, y_true, output_shape):
+        y = super().prepare_targets(y_true, output_shape)
+        # 0/1 labels as booleans: compared with the booleans y_pred > threshold, NumPy skips a
+        # conversion per batch. Other labels (soft ones) stay floats and, as in Keras, never
+        # count as hits.
+        return y.astype(bool) if np.all((y == 0) | (y == 1)) else y
+
     def batch_sum(self, y_true, y_pred):
         hits = np.count_nonzero((y_pred > self.threshold) == y_true)
         return hits / y_pred.shape[-1] if y_pred.ndim > 1 else hits

@@ -18,6 +18,15 @@ def test_binary_accuracy_hand_worked():
     assert m.result() == 0.0
 
 
+def test_binary_accuracy_soft_labels_never_hit(keras):
+    # Keras casts y_pred > 0.5 to the labels' dtype and compares: a label of 0.3 matches nothing.
+    y, p = [[1.0], [0.0], [0.3], [0.7]], [[0.9], [0.2], [0.1], [0.8]]
+    assert metrics.BinaryAccuracy()(y, p) == pytest.approx(0.5)
+    theirs = keras.metrics.BinaryAccuracy()
+    theirs.update_state(np.array(y, np.float32), np.array(p, np.float32))
+    assert float(theirs.result()) == pytest.approx(0.5)
+
+
 def test_categorical_and_sparse_hand_worked():
     p = np.array([[0.1, 0.8, 0.1], [0.6, 0.3, 0.1], [0.2, 0.2, 0.6]])
     assert metrics.CategoricalAccuracy()(np.eye(3)[[1, 1, 2]], p) == pytest.approx(2 / 3)
