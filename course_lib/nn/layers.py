@@ -65,10 +65,10 @@ def _check_shape(name: str, shape) -> tuple[int, ...]:
 
 def _dot_into(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
     """out[...] = a @ b without a temporary. ``np.dot`` (the leanest BLAS call) writes into
-    ``out`` only when the dtypes agree; ``np.matmul`` casts otherwise."""
-    if a.dtype == b.dtype == out.dtype:
+    ``out`` only when its dtype is the result's; ``np.matmul`` casts otherwise."""
+    try:
         np.dot(a, b, out=out)
-    else:
+    except ValueError:
         np.matmul(a, b, out=out)
 
 
@@ -230,6 +230,7 @@ class Dense(Layer):
         if not isinstance(use_bias, bool):
             raise invalid("use_bias", "True or False", use_bias)
         self.use_bias = use_bias
+        self._ones_cache = np.ones(0, dtype=np.float32)
         self.kernel_initializer = initializers_module.get(kernel_initializer, "kernel_initializer")
         self.bias_initializer = initializers_module.get(bias_initializer, "bias_initializer")
         if not use_bias:
@@ -291,8 +292,8 @@ class Dense(Layer):
 
     def _ones(self, n: int, dtype) -> np.ndarray:
         """A vector of n ones, kept between steps."""
-        ones = getattr(self, "_ones_cache", None)
-        if ones is None or len(ones) != n or ones.dtype != dtype:
+        ones = self._ones_cache
+        if len(ones) != n or ones.dtype != dtype:
             ones = self._ones_cache = np.ones(n, dtype=dtype)
         return ones
 

@@ -618,7 +618,8 @@ class Sequential:
                     cb.on_epoch_begin(epoch)
                 if shuffle:
                     order = get_rng().permutation(n)
-                    xe, ye, me = x[order], y_loss[order], [t[order] for t in y_metrics]
+                    xe, ye = x.take(order, axis=0), y_loss.take(order, axis=0)
+                    me = [t.take(order, axis=0) for t in y_metrics]
                 else:
                     xe, ye, me = x, y_loss, y_metrics
                 progress = _ProgressBar(epoch, epochs, steps) if verbose == 1 else None
