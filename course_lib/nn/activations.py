@@ -117,6 +117,7 @@ class ReLU(ActivationFunction):
     name = "relu"
 
     def __call__(self, x):
+        x = np.asarray(x)
         return np.maximum(x, _zeros_like(x))
 
     def derivative(self, x):
@@ -170,6 +171,7 @@ class Softmax(ActivationFunction):
     produces_probabilities = True
 
     def __call__(self, x):
+        x = np.asarray(x)
         e = np.exp(x - x.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)
 
@@ -192,6 +194,7 @@ class LeakyReLU(ActivationFunction):
         self.negative_slope = float(negative_slope)
 
     def __call__(self, x):
+        x = np.asarray(x)
         return np.where(x > 0, x, x * self.negative_slope)
 
     def derivative(self, x):
@@ -215,6 +218,7 @@ class ELU(ActivationFunction):
         self.alpha = float(alpha)
 
     def __call__(self, x):
+        x = np.asarray(x)
         return np.where(x > 0, x, self.alpha * np.expm1(np.minimum(x, 0)))
 
     def derivative(self, x):

@@ -216,6 +216,8 @@ class Adam(Optimizer):
         self.beta_1 = _check_float("beta_1", beta_1, high=1.0)
         self.beta_2 = _check_float("beta_2", beta_2, high=1.0)
         self.epsilon = _check_float("epsilon", epsilon)
+        self._constants_key: tuple | None = None
+        self._constants_values: tuple = ()
 
     def _make_slots(self, variable):
         slots = super()._make_slots(variable)
@@ -250,7 +252,7 @@ class Adam(Optimizer):
         ``dtype``, converted once (NumPy scalar conversions cost more than a small network's
         arithmetic). 1 - beta is computed in Python, then converted, as Keras does."""
         key = (dtype, self.learning_rate, self.beta_1, self.beta_2, self.epsilon)
-        if getattr(self, "_constants_key", None) != key:
+        if self._constants_key != key:
             f = np.dtype(dtype).type
             self._constants_key = key
             self._constants_values = (

@@ -32,6 +32,17 @@ def test_softmax_hand_worked_and_stable():
     np.testing.assert_allclose(s[1], [1 / 3] * 3, rtol=1e-12)  # no overflow
 
 
+@pytest.mark.parametrize("name", activations.ALL_ACTIVATIONS)
+def test_python_numbers_and_lists(name):
+    # Learners call activations on plain numbers too: same values as on arrays, dtype kept.
+    f = activations.get(name)
+    if name != "softmax":
+        assert float(f(-1.5)) == pytest.approx(float(f(np.array([-1.5]))[0]))
+    np.testing.assert_allclose(f([[-1.0, 0.5]]), f(np.array([[-1.0, 0.5]])))
+    for dtype in (np.float32, np.float64):
+        assert f(np.array([[-1.0, 0.5]], dtype=dtype)).dtype == dtype
+
+
 def test_sigmoid_saturates_without_overflow():
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         y = activations.sigmoid(np.array([-1000.0, 1000.0], dtype=np.float32))
