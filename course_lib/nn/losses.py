@@ -16,6 +16,7 @@ import numpy as np
 from course_lib.nn._validation import lookup
 from course_lib.nn.activations import _ZERO
 from course_lib.nn.activations import sigmoid as _sigmoid
+from course_lib.nn.activations import softmax as _softmax
 
 __all__ = [
     "EPSILON",
@@ -54,11 +55,6 @@ def _logsumexp(z: np.ndarray) -> np.ndarray:
     """log(sum(exp(z))) over the last axis, shape (N,), stable."""
     m = z.max(axis=-1, keepdims=True)
     return (m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True)))[..., 0]
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 class Loss:

@@ -149,21 +149,28 @@ def test_saturated_outputs_use_the_logits_as_keras(keras, loss, units, activatio
     _assert_same_weights(keras_model.get_weights(), model.get_weights())
 
 
+def _engine_copy_of_seed_model(keras_model) -> nn.Sequential:
+    """The seed's relu/sigmoid network of ``keras_model``'s widths in the engine, compiled as in
+    the seed, holding the Keras model's weights."""
+    units = [layer.units for layer in keras_model.layers]
+    model = nn.Sequential(
+        [nn.Input(shape=(keras_model.input_shape[-1],))]
+        + [nn.Dense(u, activation="relu") for u in units[:-1]]
+        + [nn.Dense(units[-1], activation="sigmoid")]
+    )
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    model.set_weights(keras_model.get_weights())
+    return model
+
+
 @pytest.mark.parametrize("builder", ["build_seed_model", "build_deep_model"])
 def test_seed_models_match_keras(keras, builder):
     from course_lib import keras_models
 
     keras.utils.set_random_seed(1)
     keras_model = getattr(keras_models, builder)(20)
-    units = [layer.units for layer in keras_model.layers]
-    model = nn.Sequential(
-        [nn.Input(shape=(20,))]
-        + [nn.Dense(u, activation="relu") for u in units[:-1]]
-        + [nn.Dense(1, activation="sigmoid")]
-    )
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    model = _engine_copy_of_seed_model(keras_model)
     assert model.count_params() == keras_model.count_params()
-    model.set_weights(keras_model.get_weights())
     rng = np.random.default_rng(1)
     x = rng.normal(size=(320, 20)).astype(np.float32)
     y = (x[:, :3].sum(axis=1) > 0).astype(np.float32)
@@ -181,13 +188,7 @@ def test_deep_model_tracks_keras_over_a_long_run(keras):
 
     keras.utils.set_random_seed(3)
     keras_model = keras_models.build_deep_model(20)
-    model = nn.Sequential(
-        [nn.Input(shape=(20,))]
-        + [nn.Dense(u, activation="relu") for u in (128, 64, 32, 16)]
-        + [nn.Dense(1, activation="sigmoid")]
-    )
-    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-    model.set_weights(keras_model.get_weights())
+    model = _engine_copy_of_seed_model(keras_model)
     rng = np.random.default_rng(3)
     x = rng.normal(size=(2000, 20)).astype(np.float32)
     y = (x[:, 0] * x[:, 1] + np.sin(2 * x[:, 2]) > 0).astype(np.float32)
