@@ -150,6 +150,19 @@ def cmd_outputs(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_claims(args: argparse.Namespace) -> int:
+    """Run every chapter at the parameters its metadata declares; fail on any raised claim."""
+    from course_lib.claim_runs import run_claims
+    from course_lib.notebooks import resolve_chapters
+
+    runs = run_claims(resolve_chapters(args.chapters), output_dir=args.output_dir, jobs=args.jobs)
+    failed = [run for run in runs if not run.ok]
+    checked = sum(len(run.records) for run in runs)
+    print(f"{len(runs) - len(failed)} of {len(runs)} runs passed, {checked} claims checked; "
+          f"report: {args.output_dir / 'report.md'}")
+    return 1 if failed or not runs else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="course",
@@ -179,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
     outputs.add_argument("chapters", nargs="*", metavar="CHAPTER",
                          help="chapter number, name or notebook path (default: all)")
     outputs.set_defaults(func=cmd_outputs)
+
+    claims = sub.add_parser("claims", help="run chapters at other parameters; fail on any claim")
+    claims.add_argument("chapters", nargs="*", metavar="CHAPTER",
+                        help="chapter number, name or notebook path (default: all)")
+    claims.add_argument("--jobs", type=int, default=2, help="runs at a time (default: 2)")
+    claims.add_argument("--output-dir", default=Path("build/claims"), type=Path,
+                        help="where executed notebooks and report.md go (default: build/claims)")
+    claims.set_defaults(func=cmd_claims)
 
     try:
         grading_cli = importlib.import_module("course_lib.grading.cli")
