@@ -10,13 +10,14 @@ STAMP  := $(VENV)/.installed-stamp
 KERNEL_SPEC := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: help setup run smoke test unit nbval nbval-other-cpu lint lab outputs exercises doctor bench clean
+.PHONY: help setup run smoke test unit nbval nbval-other-cpu claims lint lab outputs exercises doctor bench clean
 
 help:
 	@echo "make run        set up, then run every chapter through papermill into build/"
 	@echo "make test       set up, then ruff, the unit tests and nbval on the stored notebooks"
 	@echo "make smoke      run every chapter in its quick configuration into build/smoke/"
 	@echo "make nbval-other-cpu  nbval as on an older CPU (other BLAS and NumPy kernels; x86-64)"
+	@echo "make claims     run every chapter at other seeds and parameters; fail on any claim"
 	@echo "make lab        open JupyterLab on the course with the course kernel"
 	@echo "make outputs    regenerate the stored outputs of notebooks/ (default parameters)"
 	@echo "make exercises  regenerate exercises/ from solutions/"
@@ -63,6 +64,10 @@ test: lint unit nbval
 nbval-other-cpu: setup
 	OPENBLAS_CORETYPE=Sandybridge NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" \
 		$(BIN)/pytest -q $(NBVAL) -n 2 --dist loadfile notebooks/[0-9][0-9]_*.ipynb
+
+# Every chapter at the parameter sets its metadata lists (course.claims_runs), two at a time.
+claims: setup
+	$(BIN)/course claims --jobs 2 --output-dir build/claims
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=. notebooks/
