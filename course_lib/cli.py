@@ -2,6 +2,8 @@
 write exercises and grade submissions.
 
     course doctor                        versions and whether the course kernel is registered
+    course lab [--work-dir DIR] [JUPYTER-ARGS...]   JupyterLab on the learner's work folder
+    course reset CHAPTER [--exercise]    a fresh copy of one notebook in the work folder
     course run [CHAPTER...] [-p NAME VALUE ...] [--smoke] [--output-dir DIR]
     course outputs [CHAPTER...]          re-execute notebooks in place (stored outputs)
     course exercises                     write exercises/ from solutions/
@@ -13,7 +15,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.metadata
+import json
+import os
 import platform
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +41,55 @@ def _first_version(*distributions: str) -> str | None:
     return None
 
 
+#: The Pythons the course supports (pyproject's requires-python, the README, environment.yml).
+SUPPORTED_PYTHONS = ((3, 11), (3, 13))
+
+
+def _python_range() -> str:
+    (low_major, low_minor), (high_major, high_minor) = SUPPORTED_PYTHONS
+    return f"Python {low_major}.{low_minor} to {high_major}.{high_minor}"
+
+
+def _setup_kind() -> str:
+    """How this Python was set up: Binder, conda or a venv (or a system Python)."""
+    if any(os.environ.get(name) for name in ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL",
+                                                 "BINDER_SERVICE_HOST")):
+        return "Binder"
+    if (Path(sys.prefix) / "conda-meta").is_dir():
+        return "conda"
+    if sys.prefix != sys.base_prefix:
+        return "venv"
+    return "system Python"
+
+
+def _environment_yml_python(root: Path) -> str | None:
+    """The Python version environment.yml pins (``python=3.11``), or None."""
+    path = root / "environment.yml"
+    if not path.is_file():
+        return None
+    match = re.search(r"^\s*-\s*python\s*=\s*([0-9.]+)", path.read_text(encoding="utf-8"),
+                      re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def _doctor_setup(problems: list[str]) -> None:
+    """The set-up's own checks: venv (the Makefile), conda and Binder (environment.yml)."""
+    kind = _setup_kind()
+    print(f"{'set-up':<22}{kind} ({sys.prefix})")
+    root = Path(__file__).resolve().parents[1]
+    pinned = _environment_yml_python(root)
+    if pinned is not None:
+        version = tuple(int(part) for part in pinned.split(".")[:2])
+        in_range = SUPPORTED_PYTHONS[0] <= version <= SUPPORTED_PYTHONS[1]
+        print(f"{'environment.yml':<22}python={pinned}"
+              + ("" if in_range else f" (outside {_python_range()})"))
+        if not in_range:
+            problems.append(f"environment.yml pins python={pinned}: pin a version from "
+                            f"{_python_range()}.")
+    if kind in ("Binder", "conda") and (root / "binder" / "postBuild").is_file():
+        print(f"{'binder/postBuild':<22}registers the course kernel and the JupyterLab settings")
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Print the versions the course depends on; exit 1 with a fix for whatever is missing."""
     from course_lib.notebooks import COURSE_KERNEL
@@ -43,8 +97,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     problems: list[str] = []
     install_hint = "install the course with `make test` (or `pip install -e '.[dev]'`)"
     print(f"{'Python':<22}{platform.python_version()} ({sys.executable})")
-    if sys.version_info < (3, 10) or sys.version_info >= (3, 14):
-        problems.append("Python 3.10 to 3.13 is required: create the venv with one of those.")
+    if not SUPPORTED_PYTHONS[0] <= sys.version_info[:2] <= SUPPORTED_PYTHONS[1]:
+        problems.append(f"{_python_range()} is required (found {platform.python_version()}): "
+                        "create the venv with one of those, e.g. `make test PYTHON=python3.12`.")
+    _doctor_setup(problems)
 
     rows = [
         ("numpy", ("numpy",)),
@@ -92,6 +148,25 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             f"`{sys.executable} -m ipykernel install --sys-prefix --name {COURSE_KERNEL} "
             f"--display-name 'Python 3 (course)'` (the Makefile does this)."
         )
+
+    from course_lib.lab import LAB_OVERRIDES
+
+    overrides = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    news_off = False
+    if overrides.is_file():
+        try:
+            settings = json.loads(overrides.read_text(encoding="utf-8"))
+            news_off = all(settings.get(plugin, {}).get(key) == value
+                           for plugin, values in LAB_OVERRIDES.items()
+                           for key, value in values.items())
+        except ValueError:
+            news_off = False
+    print(f"{'JupyterLab settings':<22}"
+          + ("news prompt off" if news_off else "default (news prompt on)")
+          + f" ({overrides})")
+    if not news_off:
+        problems.append("JupyterLab's news prompt is not switched off: `course lab` (or "
+                        "binder/postBuild) writes the settings.")
 
     if problems:
         print("\nProblems found:", file=sys.stderr)
@@ -163,6 +238,54 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return 1 if failed or not runs else 0
 
 
+def cmd_lab(args: argparse.Namespace) -> int:
+    """Fill the learner's work folder (never overwriting), then open JupyterLab on it."""
+    import subprocess
+
+    from course_lib.lab import (
+        WORK_DIR,
+        course_root,
+        jupyter_environment,
+        lab_command,
+        prepare_work_folder,
+        write_lab_settings,
+    )
+
+    root = course_root()
+    work = (args.work_dir or root / WORK_DIR).resolve()
+    copied = prepare_work_folder(root, work)
+    if copied:
+        print(f"Copied {len(copied)} notebook(s) into your work folder {work}:")
+        for path in copied:
+            print(f"  {path.relative_to(work)}")
+    else:
+        print(f"Your work folder is {work} (nothing new to copy; your files are untouched).")
+    print("The stored notebooks in notebooks/ and exercises/ stay as they are; "
+          "`course reset CHAPTER` gives you a fresh copy of one.")
+    write_lab_settings()
+    command = lab_command(work, args.jupyter_args)
+    env = jupyter_environment()
+    if args.dry_run:
+        print(" ".join(command))
+        return 0
+    if os.name == "posix":
+        os.execve(command[0], command, env)  # Ctrl-C goes to JupyterLab alone
+    return subprocess.call(command, env=env)
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    """Restore a fresh copy of one notebook in the work folder, keeping the old one as a backup."""
+    from course_lib.lab import WORK_DIR, course_root, reset_notebook
+
+    root = course_root()
+    work = (args.work_dir or root / WORK_DIR).resolve()
+    fresh, backup = reset_notebook(args.chapter, exercise=args.exercise, root=root, work=work)
+    if backup is not None:
+        print(f"Your previous copy is kept as {backup}.")
+    print(f"Fresh copy: {fresh}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="course",
@@ -175,6 +298,30 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--fast", action="store_true",
                         help="do not import Keras to report its backend")
     doctor.set_defaults(func=cmd_doctor)
+
+    lab = sub.add_parser(
+        "lab", help="open JupyterLab on your work folder (work/), filled on first use",
+        description="Copy the chapters and exercises that your work folder lacks (never "
+                    "overwriting your files), then open JupyterLab on it. Arguments after `--` "
+                    "go to JupyterLab, e.g. `course lab -- --no-browser --port 8890`.")
+    lab.add_argument("--work-dir", type=Path, default=None,
+                     help="your work folder (default: work/ in the course's root)")
+    lab.add_argument("--dry-run", action="store_true",
+                     help="fill the work folder and print the JupyterLab command, do not start it")
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, metavar="JUPYTER-ARGS",
+                     help="passed on to `jupyter lab`")
+    lab.set_defaults(func=cmd_lab)
+
+    reset = sub.add_parser(
+        "reset", help="a fresh copy of one notebook in your work folder (the old one is kept)")
+    reset.add_argument("chapter", metavar="CHAPTER",
+                       help="chapter number or name (02, training) or a path such as "
+                            "exercises/02_training.ipynb")
+    reset.add_argument("--exercise", action="store_true",
+                       help="reset the chapter's exercise notebook instead of the chapter")
+    reset.add_argument("--work-dir", type=Path, default=None,
+                       help="your work folder (default: work/ in the course's root)")
+    reset.set_defaults(func=cmd_reset)
 
     run = sub.add_parser("run", help="execute chapters with papermill into build/")
     run.add_argument("chapters", nargs="*", metavar="CHAPTER",

@@ -31,6 +31,7 @@ import nbformat
 
 __all__ = [
     "COURSE_KERNEL",
+    "COURSE_KERNELSPEC",
     "NotebookRunError",
     "RunResult",
     "chapter_notebooks",
@@ -40,12 +41,17 @@ __all__ = [
     "regenerate_outputs",
     "resolve_chapters",
     "run_notebooks",
+    "set_course_kernelspec",
     "source_hash",
     "stored_source_hash",
 ]
 
 #: Name of the Jupyter kernel that ``make`` registers inside the course's virtual environment.
 COURSE_KERNEL = "course-nn"
+#: The ``kernelspec`` metadata every course notebook carries, so that JupyterLab picks the course
+#: kernel without asking.
+COURSE_KERNELSPEC = {"name": COURSE_KERNEL, "display_name": "Python 3 (course)",
+                     "language": "python"}
 
 #: Environment variables removed before a notebook runs (they change ``model.summary()``).
 _UNSET_ENV = ("COLUMNS", "LINES", "JUPYTER_COLUMNS", "JUPYTER_LINES", "NO_COLOR", "FORCE_COLOR")
@@ -200,6 +206,32 @@ def course_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
+def set_course_kernelspec(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Point a notebook at the course kernel (``course-nn``, "Python 3 (course)"), in place."""
+    nb.metadata["kernelspec"] = dict(COURSE_KERNELSPEC)
+    return nb
+
+
+def _ipc_kernel_manager_class() -> type | None:
+    """A kernel manager that talks to its kernel over local IPC sockets instead of TCP.
+
+    ipykernel 7 warns "Kernel is running over TCP without encryption" on every start over TCP;
+    IPC sockets are files only this user can open, so the warning has no reason to be. Windows
+    has no IPC transport: None there (nbclient's default, TCP).
+    """
+    if os.name == "nt":
+        return None
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+    return IPCKernelManager
+
+
 def _kernel_name() -> str:
     """The course kernel when registered in this environment, else the default ``python3``."""
     from jupyter_client.kernelspec import KernelSpecManager
@@ -226,6 +258,8 @@ def _execute(notebook: Path, output: Path, parameters: Mapping[str, object]) -> 
     from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
+    manager = _ipc_kernel_manager_class()
+    engine_options = {} if manager is None else {"kernel_manager_class": manager}
     with course_environment():
         try:
             papermill.execute_notebook(
@@ -237,6 +271,7 @@ def _execute(notebook: Path, output: Path, parameters: Mapping[str, object]) -> 
                 progress_bar=False,
                 log_output=False,
                 report_mode=False,
+                **engine_options,
             )
         except PapermillExecutionError as error:
             raise NotebookRunError(notebook, error.cell_index, error.ename, error.evalue,
@@ -322,7 +357,8 @@ def _merge_streams(outputs: list) -> list:
 
 def clean_executed(executed: nbformat.NotebookNode,
                    original: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Copy the executed outputs into the original notebook, without run-specific metadata."""
+    """Copy the executed outputs into the original notebook, without run-specific metadata,
+    and point it at the course kernel."""
     if len(executed.cells) != len(original.cells):
         raise ValueError(
             f"Executed notebook has {len(executed.cells)} cells but the source has "
@@ -336,6 +372,7 @@ def clean_executed(executed: nbformat.NotebookNode,
         source_cell.metadata.pop("papermill", None)
         source_cell.metadata.pop("execution", None)
     original.metadata.pop("papermill", None)
+    set_course_kernelspec(original)
     original.metadata.setdefault("course", {})["outputs_source_hash"] = source_hash(original)
     return original
 
