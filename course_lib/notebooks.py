@@ -212,12 +212,16 @@ def set_course_kernelspec(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def _ipc_kernel_manager_class() -> type | None:
+def _ipc_kernel_manager_class(socket_dir: str) -> type | None:
     """A kernel manager that talks to its kernel over local IPC sockets instead of TCP.
 
     ipykernel 7 warns "Kernel is running over TCP without encryption" on every start over TCP;
     IPC sockets are files only this user can open, so the warning has no reason to be. Windows
-    has no IPC transport: None there (nbclient's default, TCP).
+    has no IPC transport: None there (nbclient's default, TCP). The sockets go into
+    ``socket_dir``, one folder per run: jupyter_client's default is "kernel-ipc" in the working
+    directory, with ports counted up from the files it finds there, so two kernels starting at
+    once in one notebook folder (``course claims --jobs 2``) would bind the same sockets
+    ("Invalid Signature"). Socket paths are limited to about 100 characters: keep it short.
     """
     if os.name == "nt":
         return None
@@ -228,6 +232,10 @@ def _ipc_kernel_manager_class() -> type | None:
         @default("transport")
         def _default_transport(self) -> str:
             return "ipc"
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            return os.path.join(socket_dir, "kernel")
 
     return IPCKernelManager
 
@@ -258,9 +266,9 @@ def _execute(notebook: Path, output: Path, parameters: Mapping[str, object]) -> 
     from papermill.exceptions import PapermillExecutionError
 
     started = time.perf_counter()
-    manager = _ipc_kernel_manager_class()
-    engine_options = {} if manager is None else {"kernel_manager_class": manager}
-    with course_environment():
+    with course_environment(), tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
+        manager = _ipc_kernel_manager_class(sockets)
+        engine_options = {} if manager is None else {"kernel_manager_class": manager}
         try:
             papermill.execute_notebook(
                 str(notebook),
