@@ -13,7 +13,10 @@ from course_lib.plots.boundaries import (
 from course_lib.plots.gradients import plot_gradient_norms
 from course_lib.plots.network import layer_sizes, plot_network
 from course_lib.plots.optimization import plot_loss_surface
+from course_lib.plots.style import apply_course_style
 from course_lib.plots.training import history_dict, plot_history
+
+apply_course_style()  # opaque white figures (dark-mode safe), for every chapter
 
 __all__ = [
     "history_dict",
