@@ -39,4 +39,5 @@ def test_course_lib_plots_applies_the_style_on_import():
 
     for key, value in COURSE_RC.items():
         assert matplotlib.rcParams[key] == value or matplotlib.colors.same_color(
-            matplotlib.rcParams[key], value), key
+            matplotlib.rcParams[key], value
+        ), key
