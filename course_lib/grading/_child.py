@@ -1,19 +1,26 @@
 """The grader's child process: run one notebook's code, then call its functions on test inputs.
 
-Started by :mod:`course_lib.grading.grader` as ``python -m course_lib.grading._child JOB.json`` in
-a fresh process (its own session, so the whole group can be killed), in a temporary folder holding
-only the job. It first limits its own memory (RLIMIT_AS), file size and core dumps, then runs each
-code cell in an IPython shell (magics work; an exception, ``sys.exit()`` or a ``KeyboardInterrupt``
-ends only that cell), then calls every test case and appends one JSON line per event to the
-results file. Only raw values go back (see :func:`course_lib.grading.values.encode`); the grader
-compares them with references this process never sees, so nothing the notebook prints, patches or
-writes here can raise its score.
+Started by :mod:`course_lib.grading.runner` as ``python -m course_lib.grading._child`` inside the
+sandbox. The protocol (one JSON object per line):
+
+1. stdin: the job (the notebook's code cells, the exercise, what to skip, the limits). It holds
+   no hidden test and no expected value.
+2. stdout (the results channel, read by the parent up to a size cap): ``ready``, then per cell
+   ``start`` / ``cell``, then ``cells_done``, then per public case ``case_start`` / ``case``,
+   then ``public_done``.
+3. stdin: only now the parent sends the hidden tests' source; the child runs them (``case_start``
+   / ``case``) and writes ``done``.
+
+The notebook's own prints go to /dev/null. Only raw values go back (see
+:func:`course_lib.grading.scoring.call_case`); the parent compares them with references this
+process never sees, and ignores any text the child sends after the hidden tests arrived.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import os
 import resource
 import signal
 import sys
@@ -32,32 +39,36 @@ def _limit(memory_mb: int, file_mb: int = 256) -> None:
             pass
 
 
-def _error_text(exc: BaseException) -> str:
-    try:
-        text = str(exc)
-    except Exception:  # a hostile __str__
-        text = ""
-    name = type(exc).__name__
-    return f"{name}: {text[:300]}" if text else name
+def main() -> int:
+    control = os.fdopen(os.dup(0), "rb", buffering=0)
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # the notebook's prints, input() and tracebacks go nowhere
+        os.dup2(devnull, fd)
 
-
-def main(argv: list[str]) -> int:
-    with open(argv[0], encoding="utf-8") as f:
-        job = json.load(f)
-    _limit(int(job["memory_mb"]))
-    out = open(job["results"], "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+    def read_line() -> dict:
+        chunks = []
+        while not chunks or not chunks[-1].endswith(b"\n"):
+            chunk = control.readline()
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return json.loads(b"".join(chunks) or b"{}")
 
     def emit(**event: object) -> None:
         out.write(json.dumps(event, allow_nan=False) + "\n")
         out.flush()
 
+    job = read_line()
+    _limit(int(job["memory_mb"]))
+
     # Everything the grader needs is imported before the notebook's code runs.
     from IPython.core.interactiveshell import InteractiveShell
 
-    from course_lib.grading.cases import MissingName, Namespace, load_suite
-    from course_lib.grading.values import encode
+    from course_lib.grading.cases import Namespace, load_suite
+    from course_lib.grading.scoring import call_case, error_text
 
-    suite = load_suite(job["exercise"], hidden_source=job.get("hidden_source"))
+    public = load_suite(job["exercise"])
     shell = InteractiveShell.instance()
     emit(event="ready")
 
@@ -73,7 +84,7 @@ def main(argv: list[str]) -> int:
             error = result.error_before_exec or result.error_in_exec
         except BaseException as exc:  # noqa: BLE001 - anything a cell does ends only that cell
             error = exc
-        emit(event="cell", cell=index, error=_error_text(error) if error is not None else None)
+        emit(event="cell", cell=index, error=error_text(error) if error is not None else None)
         if error is not None:
             # A kept traceback keeps the failed cell's frames, and whatever they allocated, alive.
             error = result = shell.last_execution_result = None
@@ -93,33 +104,34 @@ def main(argv: list[str]) -> int:
     def on_alarm(signum: int, frame: object) -> None:
         raise TimeoutError(f"your code did not return within {limit:g} s")
 
-    for case in suite.cases:
-        if case.id in skip_cases:
-            continue
-        emit(event="case_start", case=case.id)
-        try:
-            signal.signal(signal.SIGALRM, on_alarm)  # again for each case: the notebook may reset it
+    def run_cases(cases: list) -> None:
+        for case in cases:
+            if case.id in skip_cases:
+                continue
+            emit(event="case_start", case=case.id)
+            signal.signal(
+                signal.SIGALRM, on_alarm
+            )  # again for each case: the notebook may reset it
             signal.setitimer(signal.ITIMER_REAL, limit)
             try:
-                value = encode(case.fn(ns))
+                outcome = call_case(case, ns)
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-            line = {"event": "case", "case": case.id, "value": value}
-        except MissingName as exc:
-            line = {"event": "case", "case": case.id, "error": str(exc), "missing": exc.name}
-        except NotImplementedError:
-            line = {"event": "case", "case": case.id, "error": "NotImplementedError",
-                    "not_implemented": True}
-        except BaseException as exc:  # noqa: BLE001
-            line = {"event": "case", "case": case.id, "error": _error_text(exc)}
-        try:
-            emit(**line)
-        except (TypeError, ValueError) as exc:
-            emit(event="case", case=case.id, error=_error_text(exc))
+            try:
+                emit(event="case", case=case.id, **outcome)
+            except (TypeError, ValueError) as exc:
+                emit(event="case", case=case.id, error=error_text(exc), type=type(exc).__name__)
+
+    run_cases(public.cases)
+    emit(event="public_done")
+    hidden_source = read_line().get("hidden_source")
+    if hidden_source:
+        suite = load_suite(job["exercise"], hidden_source=hidden_source)
+        run_cases([c for c in suite.cases if c.hidden])
     emit(event="done")
     out.close()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -16,8 +16,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from course_lib.grading.cases import MissingName, Namespace, Question, public_suite
-from course_lib.grading.values import DecodeError, compare_values, decode, encode
+from course_lib.grading.cases import Namespace, Question, public_suite
+from course_lib.grading.scoring import call_case, score_case
+from course_lib.grading.values import DecodeError, decode
 
 __all__ = ["check", "CheckResult", "CaseOutcome", "load_expected"]
 
@@ -56,11 +57,16 @@ class CheckResult:
             f"{'✔' if o.passed else '✘'} {html.escape(o.message)}</li>"
             for o in self.outcomes
         )
-        verdict = ("All public checks pass. The grader also runs hidden checks."
-                   if self.passed else "Not there yet: read the messages above and try again.")
-        return (f"<div><b>{html.escape(self.question)} {html.escape(self.title)}</b>: "
-                f"{self.score:g}/{self.max_score:g} public points"
-                f"<ul style='list-style:none;padding-left:1em'>{rows}</ul>{verdict}</div>")
+        verdict = (
+            "All public checks pass. The grader also runs hidden checks."
+            if self.passed
+            else "Not there yet: read the messages above and try again."
+        )
+        return (
+            f"<div><b>{html.escape(self.question)} {html.escape(self.title)}</b>: "
+            f"{self.score:g}/{self.max_score:g} public points"
+            f"<ul style='list-style:none;padding-left:1em'>{rows}</ul>{verdict}</div>"
+        )
 
     def __repr__(self) -> str:
         head = f"{self.question} {self.title}: {self.score:g}/{self.max_score:g} public points"
@@ -69,7 +75,8 @@ class CheckResult:
             lines.append(f"  {'✔' if o.passed else '✘'} {o.message}")
         lines.append(
             "All public checks pass. The grader also runs hidden checks."
-            if self.passed else "Not there yet: read the messages above and try again."
+            if self.passed
+            else "Not there yet: read the messages above and try again."
         )
         return "\n".join(lines)
 
@@ -118,41 +125,22 @@ def check(question: str, answer: Any) -> CheckResult:
     stored = load_expected()["values"]
     result = CheckResult(q.id, q.title)
     for case in q.cases:
-        label = case.message or case.name
-        try:
-            got = decode(encode(case.fn(ns)))
-        except MissingName as exc:
-            text = f"{label}: {exc}".rstrip(".")
-            if case.hint:
-                text += f". Hint: {case.hint}"
-            result.outcomes.append(CaseOutcome(case.name, case.points, False, text))
-            continue
-        except NotImplementedError:
-            result.outcomes.append(CaseOutcome(
-                case.name, case.points, False, f"{label}: not answered yet (NotImplementedError)"))
-            continue
-        except Exception as exc:  # noqa: BLE001 - the learner's error is the feedback
-            text = f"{label}: your code raised {type(exc).__name__}: {exc}".rstrip(".")
-            if case.hint:
-                text += f". Hint: {case.hint}"
-            result.outcomes.append(CaseOutcome(case.name, case.points, False, text))
-            continue
-        try:
-            want = case.expected() if case.expected is not None else decode(stored[case.id])
-        except (KeyError, DecodeError):
-            result.outcomes.append(CaseOutcome(
-                case.name, case.points, False,
-                f"{label}: no stored expected value (run `course exercises`)"))
-            continue
-        if case.compare is not None:
-            ok, why = case.compare(got, want)
-        else:
-            ok, why = compare_values(got, want, case.rtol, case.atol)
-        if ok:
-            result.outcomes.append(CaseOutcome(case.name, case.points, True, label))
-        else:
-            text = f"{label}: {why}"
-            if case.hint:
-                text += f". Hint: {case.hint}"
-            result.outcomes.append(CaseOutcome(case.name, case.points, False, text))
+        outcome = call_case(case, ns)
+        want = None
+        if "value" in outcome:
+            try:
+                want = case.expected() if case.expected is not None else decode(stored[case.id])
+            except (KeyError, DecodeError):
+                label = case.message or case.name
+                result.outcomes.append(
+                    CaseOutcome(
+                        case.name,
+                        case.points,
+                        False,
+                        f"{label}: no stored expected value (run `course exercises`)",
+                    )
+                )
+                continue
+        ok, message = score_case(case, outcome, want)
+        result.outcomes.append(CaseOutcome(case.name, case.points, ok, message))
     return result

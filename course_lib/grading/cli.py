@@ -62,16 +62,26 @@ def cmd_exercises(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from course_lib.grading.grader import GradingError, grade
-    from course_lib.grading.report import write_feedback, write_report
+    from course_lib.grading.batch import GradingError, grade, read_roster
+    from course_lib.grading.report import Gradebook, write_feedback
+    from course_lib.grading.sandbox import SandboxUnavailable
 
     if args.report and Path(args.report).suffix.lower() not in (".csv", ".json"):
         print("error: --report must end in .csv or .json", file=sys.stderr)
+        return 2
+    if args.resume and not args.report:
+        print("error: --resume needs --report (the gradebook to resume)", file=sys.stderr)
         return 2
     missing = [p for p in args.submissions if not Path(p).exists()]
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    try:
+        roster = read_roster(args.roster) if args.roster else None
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    gradebook = Gradebook(args.report) if args.report else None
     try:
         results = grade(
             args.submissions,
@@ -82,18 +92,29 @@ def cmd_grade(args: argparse.Namespace) -> int:
             solutions_dir=args.solutions,
             progress=not args.quiet,
             case_timeout=args.case_timeout,
+            sandbox=args.sandbox,
+            scheduler=args.scheduler,
+            gradebook=gradebook,
+            resume=args.resume,
+            student_from=args.student_from,
+            roster=roster,
         )
-    except GradingError as exc:
+    except SandboxUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (GradingError, ImportError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    if args.report:
-        write_report(results, args.report)
+    if gradebook is not None:
+        gradebook.write()
     if args.feedback:
         write_feedback(results, args.feedback)
     width = max((len(r.student) for r in results), default=7)
     for r in results:
-        print(f"{r.student:<{width}}  {Path(r.path).name:<28} {r.exercise:<4} "
-              f"{r.score:>5g} / {r.max_score:<4g} {r.status}")
+        print(
+            f"{r.student:<{width}}  {Path(r.path).name:<28} {r.exercise:<4} "
+            f"{r.score:>5g} / {r.max_score:<4g} {r.status}"
+        )
     print(f"{len(results)} submission(s) graded.")
     return 1 if any(r.status == "error" for r in results) else 0
 
@@ -110,10 +131,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     ex.add_argument("--solutions", help="folder of solution notebooks (default: solutions/)")
     ex.add_argument("--output", help="folder to write (default: exercises/ next to solutions/)")
-    ex.add_argument("--check", action="store_true",
-                    help="write nothing; exit 1 if exercises/ or expected values are out of date")
-    ex.add_argument("--force", action="store_true",
-                    help="recompute every public expected value, even if none changed")
+    ex.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if exercises/ or expected values are out of date",
+    )
+    ex.add_argument(
+        "--force",
+        action="store_true",
+        help="recompute every public expected value, even if none changed",
+    )
     ex.set_defaults(func=cmd_exercises)
 
     gr = subparsers.add_parser(
@@ -123,24 +150,84 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "own process on a temporary copy, with time and memory limits; public and hidden tests "
         "are compared with the solutions' values outside the submission's reach.",
     )
-    gr.add_argument("submissions", nargs="+", metavar="SUBMISSION",
-                    help="notebook files or folders of them (student = the file's folder name)")
-    gr.add_argument("--jobs", "-j", type=_positive_int, default=os.cpu_count() or 1,
-                    help="submissions graded at once (default: number of cores)")
-    gr.add_argument("--timeout", type=_positive_float, default=180.0,
-                    help="seconds allowed for running a notebook's cells (default 180); a run "
-                    "stopped by it is repeated without the cell that hung")
-    gr.add_argument("--case-timeout", type=_positive_float, default=None,
-                    help="seconds allowed for each test case (default: min(timeout, 30))")
-    gr.add_argument("--memory-mb", type=_positive_int, default=4096,
-                    help="address-space limit of each notebook's process in MB (default 4096)")
-    gr.add_argument("--report", metavar="FILE",
-                    help="write the gradebook: .csv (one row per submission) or .json (every case)")
-    gr.add_argument("--feedback", metavar="DIR", help="write one feedback .txt per submission")
-    gr.add_argument("--exercise", choices=["ch1", "ch2", "ch3", "ch4"],
-                    help="grade every submission as this exercise (default: from the file name "
-                    "NN_*.ipynb, else the notebook's metadata)")
+    gr.add_argument(
+        "submissions",
+        nargs="+",
+        metavar="SUBMISSION",
+        help="notebook files or folders of them (student = the file's folder name)",
+    )
+    gr.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
+        help="submissions graded at once (default: number of cores)",
+    )
+    gr.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=180.0,
+        help="seconds allowed for running a notebook's cells (default 180); a run "
+        "stopped by it is repeated without the cell that hung",
+    )
+    gr.add_argument(
+        "--case-timeout",
+        type=_positive_float,
+        default=None,
+        help="seconds allowed for each test case (default: min(timeout, 30))",
+    )
+    gr.add_argument(
+        "--memory-mb",
+        type=_positive_int,
+        default=4096,
+        help="address-space limit of each notebook's process in MB (default 4096)",
+    )
+    gr.add_argument(
+        "--report",
+        metavar="FILE",
+        help="the gradebook: .csv (one row per submission) or .json (every case), "
+        "merged with earlier runs, plus NAME.lms.csv and NAME.summary.csv",
+    )
+    gr.add_argument(
+        "--feedback", metavar="DIR", help="write one feedback .txt and .html per submission"
+    )
+    gr.add_argument(
+        "--exercise",
+        choices=["ch1", "ch2", "ch3", "ch4"],
+        help="grade every submission as this exercise (default: from the file name "
+        "NN_*.ipynb, else the notebook's metadata)",
+    )
     gr.add_argument("--solutions", help="folder of solution notebooks and hidden_tests/")
+    gr.add_argument(
+        "--sandbox",
+        choices=["auto", "bwrap", "process"],
+        default="auto",
+        help="auto/bwrap: each notebook in a bubblewrap sandbox (refuses to run "
+        "without it); process: no sandbox, for trusted notebooks only",
+    )
+    gr.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on Dask: 'local' (a LocalCluster) or tcp://HOST:PORT "
+        "(needs the `grading` extra)",
+    )
+    gr.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip submissions the --report gradebook already holds unchanged",
+    )
+    gr.add_argument(
+        "--student-from",
+        choices=["auto", "folder", "filename"],
+        default="auto",
+        help="the student: the folder's name, the file-name prefix "
+        "(alice_01_introduction.ipynb), or auto (the prefix where there is one)",
+    )
+    gr.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="roster CSV with columns id, name (and key: the folder or prefix)",
+    )
     gr.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     gr.set_defaults(func=cmd_grade)
 
