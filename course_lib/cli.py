@@ -117,6 +117,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         if version is None:
             problems.append(f"{label} is not installed: {install_hint}.")
 
+    from course_lib.grading.sandbox import describe as describe_sandbox
+
+    print(f"{'Grading sandbox':<22}{describe_sandbox()[1]}")  # for instructors; not a problem
+
     keras_version = _version("keras")
     if keras_version is not None:
         major = int(keras_version.split(".")[0])
