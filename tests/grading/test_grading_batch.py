@@ -603,10 +603,20 @@ def test_gradebook_csv_json_and_feedback(course, tmp_path):
     with open(tmp_path / "grades.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 8
-    assert list(rows[0])[:6] == ["student", "path", "exercise", "status", "score", "max_score"]
-    assert {"ch1.q1", "ch2.q3", "ch3.q2", "ch4.q3"} <= set(rows[0])
+    assert list(rows[0])[:8] == [
+        "student",
+        "name",
+        "path",
+        "exercise",
+        "status",
+        "score",
+        "max_score",
+        "percentage",
+    ]
+    assert {"ch1.q1", "ch2.q3", "ch3.q2", "ch4.q3", "ch4.q3 max"} <= set(rows[0])
     full = next(r for r in rows if r["student"] == "full_marks" and r["exercise"] == "ch2")
     assert full["score"] == full["max_score"] and full["ch1.q1"] == ""
+    assert full["percentage"] == "100.0" and full["ch2.q1"] == full["ch2.q1 max"] != ""
     data = json.loads((tmp_path / "grades.json").read_text())
     case = data["submissions"][0]["questions"][0]["cases"][0]
     assert set(case) == {"case", "points", "earned", "hidden", "passed", "message"}
@@ -614,6 +624,8 @@ def test_gradebook_csv_json_and_feedback(course, tmp_path):
     assert len(written) == 8 and len({p.name for p in written}) == 8
     text = next(p for p in written if p.name.startswith("untouched__02")).read_text()
     assert "Score: 0 / " in text and "[FAIL]" in text and "NotImplementedError" in text
+    page = next(p for p in written if p.name.startswith("untouched__02")).with_suffix(".html")
+    assert "<h1>Feedback for untouched</h1>" in page.read_text() and "✘" in page.read_text()
 
 
 def test_bad_report_extension_is_refused(course, tmp_path):

@@ -26,7 +26,9 @@ def test_correct_answers_pass_every_public_case():
 
 
 def test_single_function_form():
-    result = check("ch1.q3", lambda sizes: sum(a * b + b for a, b in zip(sizes, sizes[1:], strict=False)))
+    result = check(
+        "ch1.q3", lambda sizes: sum(a * b + b for a, b in zip(sizes, sizes[1:], strict=False))
+    )
     assert result.passed
 
 
@@ -54,8 +56,10 @@ def test_missing_name_and_not_implemented_are_explained():
 
 
 def test_learner_exception_is_reported_not_raised():
-    result = check("ch2.q1", {"binary_crossentropy": lambda y, p: 1 / 0,
-                              "binary_crossentropy_grad": lambda y, p: p - y})
+    result = check(
+        "ch2.q1",
+        {"binary_crossentropy": lambda y, p: 1 / 0, "binary_crossentropy_grad": lambda y, p: p - y},
+    )
     assert "ZeroDivisionError" in repr(result)
 
 

@@ -21,8 +21,22 @@ def test_register_adds_both_subcommands_with_a_func():
 
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["grade", "x.ipynb", "--jobs", "3", "--timeout", "5",
-                              "--memory-mb", "512", "--report", "r.csv", "--feedback", "fb"])
+    args = parser.parse_args(
+        [
+            "grade",
+            "x.ipynb",
+            "--jobs",
+            "3",
+            "--timeout",
+            "5",
+            "--memory-mb",
+            "512",
+            "--report",
+            "r.csv",
+            "--feedback",
+            "fb",
+        ]
+    )
     assert callable(args.func) and args.jobs == 3 and args.timeout == 5 and args.memory_mb == 512
     assert callable(parser.parse_args(["exercises", "--check"]).func)
 
@@ -46,8 +60,7 @@ def test_exercises_reports_a_bad_fence_and_fails(tmp_path, capsys):
     shutil.copy(REPO / "solutions" / "01_introduction.ipynb", solutions)
     text = (solutions / "01_introduction.ipynb").read_text()
     (solutions / "01_introduction.ipynb").write_text(text.replace("### END SOLUTION", "", 1))
-    assert main(["exercises", "--solutions", str(solutions), "--output",
-                 str(tmp_path / "ex")]) == 1
+    assert main(["exercises", "--solutions", str(solutions), "--output", str(tmp_path / "ex")]) == 1
     err = capsys.readouterr().err
     assert "01_introduction.ipynb, cell 5: nested" in err
 
@@ -57,14 +70,29 @@ def test_grade_writes_report_and_feedback(tmp_path, suffix, capsys):
     (tmp_path / "subs" / "ada").mkdir(parents=True)
     (tmp_path / "subs" / "ada" / "01_introduction.ipynb").write_text("not json")
     report = tmp_path / f"grades{suffix}"
-    code = main(["grade", str(tmp_path / "subs"), "--jobs", "1", "--report", str(report),
-                 "--feedback", str(tmp_path / "fb"), "--quiet"])
+    code = main(
+        [
+            "grade",
+            str(tmp_path / "subs"),
+            "--jobs",
+            "1",
+            "--report",
+            str(report),
+            "--feedback",
+            str(tmp_path / "fb"),
+            "--quiet",
+        ]
+    )
     assert code == 0
     assert "1 submission(s) graded." in capsys.readouterr().out
     if suffix == ".csv":
         row = next(csv.DictReader(report.open()))
         assert (row["student"], row["exercise"], row["score"], row["status"]) == (
-            "ada", "ch1", "0", "invalid")
+            "ada",
+            "ch1",
+            "0",
+            "invalid",
+        )
     else:
         sub = json.loads(report.read_text())["submissions"][0]
         assert sub["status"] == "invalid" and "not a valid notebook" in sub["notes"][0]
@@ -85,8 +113,10 @@ def test_exercise_comes_from_metadata_or_the_exercise_option(tmp_path, capsys):
     assert main(["grade", str(tmp_path / "bo"), "-q", "--jobs", "1", "--report", str(report)]) == 0
     sub = json.loads(report.read_text())["submissions"][0]
     assert (sub["exercise"], sub["status"], sub["score"]) == ("ch1", "graded", sub["max_score"])
-    assert main(["grade", str(tmp_path / "bo"), "-q", "--exercise", "ch2",
-                 "--report", str(report)]) == 0
+    assert (
+        main(["grade", str(tmp_path / "bo"), "-q", "--exercise", "ch2", "--report", str(report)])
+        == 0
+    )
     sub = json.loads(report.read_text())["submissions"][0]
     assert (sub["exercise"], sub["status"], sub["score"]) == ("ch2", "wrong exercise", 0)
 
@@ -99,9 +129,20 @@ def test_a_broken_solution_is_reported_and_the_exit_code_says_so(tmp_path, capsy
     (tmp_path / "cy").mkdir()
     shutil.copy(REPO / "solutions" / "01_introduction.ipynb", tmp_path / "cy")
     report = tmp_path / "g.json"
-    code = main(["grade", str(tmp_path / "cy"), "-q", "--solutions", str(solutions),
-                 "--report", str(report)])
+    code = main(
+        [
+            "grade",
+            str(tmp_path / "cy"),
+            "-q",
+            "--solutions",
+            str(solutions),
+            "--report",
+            str(report),
+        ]
+    )
     assert code == 1
     sub = json.loads(report.read_text())["submissions"][0]
     assert sub["status"] == "error" and sub["score"] == 0
-    assert "does not pass its own tests" in sub["notes"][0] and "ZeroDivisionError" in sub["notes"][0]
+    assert (
+        "does not pass its own tests" in sub["notes"][0] and "ZeroDivisionError" in sub["notes"][0]
+    )

@@ -27,7 +27,9 @@ def test_top_level_fence_becomes_placeholder():
 
 @pytest.mark.parametrize("indent", ["    ", "        ", "\t"])
 def test_placeholder_keeps_the_fence_indentation(indent):
-    source = f"def f(x):\n{indent}### BEGIN SOLUTION\n{indent}return x * 2\n{indent}### END SOLUTION"
+    source = (
+        f"def f(x):\n{indent}### BEGIN SOLUTION\n{indent}return x * 2\n{indent}### END SOLUTION"
+    )
     assert strip_fences(source) == (
         f"def f(x):\n{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()"
     )
@@ -51,8 +53,10 @@ def test_markdown_fence_becomes_answer_placeholder():
 @pytest.mark.parametrize(
     "source, words",
     [
-        ("### BEGIN SOLUTION\na\n### BEGIN SOLUTION\nb\n### END SOLUTION\n### END SOLUTION",
-         ["nested", "line 3", "line 1"]),
+        (
+            "### BEGIN SOLUTION\na\n### BEGIN SOLUTION\nb\n### END SOLUTION\n### END SOLUTION",
+            ["nested", "line 3", "line 1"],
+        ),
         ("def f():\n    ### BEGIN SOLUTION\n    return 1", ["line 2", "never closed"]),
         ("x = 1\n### END SOLUTION", ["line 2", "without"]),
     ],
@@ -118,7 +122,9 @@ def test_committed_expected_values_are_up_to_date():
 def test_solutions_have_fences_metadata_and_check_cells_and_exercises_have_no_answers():
     built = build_exercises(REPO / "solutions")
     assert sorted(built) == [
-        "01_introduction.ipynb", "02_training.ipynb", "03_deep_learning.ipynb",
+        "01_introduction.ipynb",
+        "02_training.ipynb",
+        "03_deep_learning.ipynb",
         "04_applications.ipynb",
     ]
     for number, (name, text) in enumerate(sorted(built.items()), start=1):

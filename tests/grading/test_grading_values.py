@@ -18,9 +18,16 @@ def roundtrip(value):
 @pytest.mark.parametrize(
     "value",
     [
-        1, 2.5, True, None, "relu",
-        np.float32(0.25), np.int64(7),
-        np.arange(6.0).reshape(2, 3), np.array([True, False]), np.arange(4, dtype=np.int32),
+        1,
+        2.5,
+        True,
+        None,
+        "relu",
+        np.float32(0.25),
+        np.int64(7),
+        np.arange(6.0).reshape(2, 3),
+        np.array([True, False]),
+        np.arange(4, dtype=np.int32),
         (1.0, [np.ones(2), {"a": 3}]),
     ],
 )
