@@ -10,7 +10,8 @@ STAMP  := $(VENV)/.installed-stamp
 KERNEL_SPEC := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: help setup run smoke test unit nbval nbval-other-cpu claims lint lab outputs exercises doctor bench clean
+.PHONY: help setup run smoke test unit nbval nbval-other-cpu claims lint lab site chromium \
+	browser-test test-pythons outputs exercises doctor bench clean
 
 help:
 	@echo "make run        set up, then run every chapter through papermill into build/"
@@ -18,7 +19,10 @@ help:
 	@echo "make smoke      run every chapter in its quick configuration into build/smoke/"
 	@echo "make nbval-other-cpu  nbval as on an older CPU (other BLAS and NumPy kernels; x86-64)"
 	@echo "make claims     run every chapter at other seeds and parameters; fail on any claim"
-	@echo "make lab        open JupyterLab on the course with the course kernel"
+	@echo "make lab        copy the course into work/ (first time), open JupyterLab there"
+	@echo "make site       build the course's website into build/site (stored outputs)"
+	@echo "make browser-test  JupyterLab and the site in a real Chromium (screenshots: build/browser)"
+	@echo "make test-pythons  unit tests and nbval on the lowest and highest supported Python"
 	@echo "make outputs    regenerate the stored outputs of notebooks/ (default parameters)"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make doctor     print versions and check the set-up"
@@ -69,8 +73,42 @@ nbval-other-cpu: setup
 claims: setup
 	$(BIN)/course claims --jobs 2 --output-dir build/claims
 
+# Your own copies in work/ (never overwritten; `course reset CHAPTER` for a fresh one); Jupyter's
+# files inside .venv; --allow-root where needed. Extra JupyterLab options: make lab LAB_ARGS=...
+LAB_ARGS ?=
 lab: setup
-	$(BIN)/jupyter lab --notebook-dir=. notebooks/
+	$(BIN)/course lab $(if $(LAB_ARGS),-- $(LAB_ARGS))
+
+# The course as a website, from the stored outputs (never executed), warnings as errors; then the
+# static checks (alt text on every image, nothing loaded from another machine, math typeset).
+site: setup
+	rm -rf build/site
+	$(BIN)/sphinx-build -W --keep-going -q -c docs . build/site
+	$(BIN)/python -m tests.browser.check_site build/site
+
+# Debian's chromium, installed as root when missing (Playwright's own download needs the network).
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else echo "Install Chromium (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM=/path"; exit 1; fi
+
+browser-test: setup chromium site
+	$(BIN)/python -m tests.browser.run_browser
+
+# The lowest and the highest supported Python, each in its own venv (.venv-pyX.Y); the one that
+# .venv already runs is skipped (make test covers it). An interpreter is found on PATH or in pyenv.
+PYTHONS_CI ?= 3.11 3.13
+test-pythons:
+	@set -e; current=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true); \
+	for v in $(PYTHONS_CI); do \
+		if [ "$$v" = "$$current" ]; then echo "Python $$v: covered by make test ($(VENV))"; continue; fi; \
+		py=""; for c in python$$v $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v*/bin/python$$v; do \
+			if $$c -c 'import sys' >/dev/null 2>&1; then py=$$c; break; fi; done; \
+		if [ -z "$$py" ]; then echo "Python $$v not found (PATH, pyenv)"; exit 1; fi; \
+		echo "Python $$v: $$py"; \
+		$(MAKE) --no-print-directory unit nbval VENV=.venv-py$$v PYTHON=$$py; \
+	done
 
 outputs: setup
 	$(BIN)/course outputs

@@ -249,6 +249,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     from course_lib.lab import (
         WORK_DIR,
         course_root,
+        ensure_course_kernel,
         jupyter_environment,
         lab_command,
         prepare_work_folder,
@@ -267,7 +268,13 @@ def cmd_lab(args: argparse.Namespace) -> int:
     print("The stored notebooks in notebooks/ and exercises/ stay as they are; "
           "`course reset CHAPTER` gives you a fresh copy of one.")
     write_lab_settings()
-    command = lab_command(work, args.jupyter_args)
+    registered = ensure_course_kernel()
+    if registered is not None:
+        print(f"Registered the course kernel \"Python 3 (course)\" in {registered}.")
+    extra = list(args.jupyter_args or [])
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
+    command = lab_command(work, extra)
     env = jupyter_environment()
     if args.dry_run:
         print(" ".join(command))

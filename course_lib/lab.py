@@ -26,6 +26,7 @@ import nbformat
 
 from course_lib.notebooks import (
     COURSE_KERNEL,
+    COURSE_KERNELSPEC,
     chapter_notebooks,
     find_notebooks_dir,
     set_course_kernelspec,
@@ -35,6 +36,7 @@ __all__ = [
     "FOLDERS",
     "WORK_DIR",
     "course_root",
+    "ensure_course_kernel",
     "jupyter_environment",
     "lab_command",
     "prepare_work_folder",
@@ -126,9 +128,12 @@ def _match(chapter: str, pairs: Sequence[tuple[Path, Path]], folder: str) -> Pat
     else:
         key = text.lower()
         candidates = [r for _, r in pairs if r.parts[0] == folder]
-        found = [r for r in candidates
-                 if key in (r.stem, r.stem[:2], r.stem[3:])
-                 or (key.isdigit() and int(key) == int(r.stem[:2]))]
+        found = [
+            r
+            for r in candidates
+            if key in (r.stem, r.stem[:2], r.stem[3:])
+            or (key.isdigit() and int(key) == int(r.stem[:2]))
+        ]
         if len(found) == 1:
             return found[0]
     names = ", ".join(r.stem for _, r in pairs if r.parts[0] == folder) or "none"
@@ -138,8 +143,9 @@ def _match(chapter: str, pairs: Sequence[tuple[Path, Path]], folder: str) -> Pat
     )
 
 
-def reset_notebook(chapter: str, exercise: bool = False, root: Path | None = None,
-                   work: Path | None = None) -> tuple[Path, Path | None]:
+def reset_notebook(
+    chapter: str, exercise: bool = False, root: Path | None = None, work: Path | None = None
+) -> tuple[Path, Path | None]:
     """Put a fresh copy of one chapter (or, with ``exercise``, its exercise) in the work folder.
 
     ``chapter`` is a number (``2``, ``02``), a name (``training``) or a path such as
@@ -160,19 +166,44 @@ def reset_notebook(chapter: str, exercise: bool = False, root: Path | None = Non
     return destination, backup
 
 
-def jupyter_environment(prefix: Path | str | None = None,
-                        environ: Mapping[str, str] | None = None) -> dict[str, str]:
+def ensure_course_kernel(prefix: Path | str | None = None) -> Path | None:
+    """Register the course kernel inside ``prefix`` (``sys.prefix``) unless it is there already,
+    as ``make setup`` and binder/postBuild do. Returns the new kernelspec's folder, or None."""
+    from ipykernel.kernelspec import install
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    prefix = Path(sys.prefix if prefix is None else prefix)
+    if (prefix / "share" / "jupyter" / "kernels" / COURSE_KERNEL / "kernel.json").is_file():
+        return None
+    if COURSE_KERNEL in KernelSpecManager().find_kernel_specs() and prefix == Path(sys.prefix):
+        return None
+    return Path(
+        install(
+            prefix=str(prefix),
+            kernel_name=COURSE_KERNEL,
+            display_name=COURSE_KERNELSPEC["display_name"],
+        )
+    )
+
+
+def jupyter_environment(
+    prefix: Path | str | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The environment JupyterLab runs in: its configuration, data and runtime files, IPython's
-    profile and matplotlib's cache inside ``prefix`` (the venv; ``sys.prefix`` by default)."""
+    profile, matplotlib's cache and Keras's ``keras.json`` inside ``prefix`` (the venv;
+    ``sys.prefix`` by default)."""
     prefix = Path(sys.prefix if prefix is None else prefix)
     env = dict(os.environ if environ is None else environ)
-    env.update({
-        "JUPYTER_CONFIG_DIR": str(prefix / "etc" / "jupyter"),
-        "JUPYTER_DATA_DIR": str(prefix / "share" / "jupyter"),
-        "IPYTHONDIR": str(prefix / "etc" / "ipython"),
-        "MPLCONFIGDIR": str(prefix / "etc" / "matplotlib"),
-        "JUPYTER_PLATFORM_DIRS": "0",
-    })
+    env.update(
+        {
+            "JUPYTER_CONFIG_DIR": str(prefix / "etc" / "jupyter"),
+            "JUPYTER_DATA_DIR": str(prefix / "share" / "jupyter"),
+            "IPYTHONDIR": str(prefix / "etc" / "ipython"),
+            "MPLCONFIGDIR": str(prefix / "etc" / "matplotlib"),
+            "KERAS_HOME": str(prefix / "etc" / "keras"),
+            "JUPYTER_PLATFORM_DIRS": "0",
+        }
+    )
     env.pop("JUPYTER_RUNTIME_DIR", None)  # under JUPYTER_DATA_DIR, inside the venv
     return env
 
@@ -203,16 +234,24 @@ def _ipc_fits(runtime_dir: Path) -> bool:
     return os.name != "nt" and len(str(runtime_dir)) + 52 < 100
 
 
-def lab_command(work: Path, extra: Sequence[str] = (), as_root: bool | None = None,
-                prefix: Path | str | None = None) -> list[str]:
+def lab_command(
+    work: Path,
+    extra: Sequence[str] = (),
+    as_root: bool | None = None,
+    prefix: Path | str | None = None,
+) -> list[str]:
     """The JupyterLab command line: opened on ``work``, only the course kernel offered."""
     prefix = Path(sys.prefix if prefix is None else prefix)
     as_root = (hasattr(os, "geteuid") and os.geteuid() == 0) if as_root is None else as_root
     command = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         f"--ServerApp.root_dir={work}",
         f"--KernelSpecManager.allowed_kernelspecs={COURSE_KERNEL}",
         f"--MappingKernelManager.default_kernel_name={COURSE_KERNEL}",
+        # jupyter_lsp would run `npm prefix -g` (which logs into ~/.npm) to look for servers.
+        "--LanguageServerManager.autodetect=False",
     ]
     if _ipc_fits(prefix / "share" / "jupyter" / "runtime"):
         command.append("--KernelManager.transport=ipc")

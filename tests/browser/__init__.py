@@ -1,0 +1,1 @@
+"""Checks of the learner's environment: the built site (static) and a real browser."""
