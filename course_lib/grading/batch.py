@@ -545,6 +545,15 @@ def grade(
     unchanged are not graded again.
     """
     _check_args(jobs, timeout)
+    if (
+        scheduler is not None
+        and scheduler != "local"
+        and not scheduler.startswith(("tcp://", "tls://"))
+    ):
+        raise ValueError(
+            f"Received an invalid value for `scheduler`, expected 'local' or an address like "
+            f"'tcp://HOST:PORT'. Received: scheduler={scheduler!r}"
+        )
     mode = resolve_mode(sandbox)
     if mode == "process":
         print(PROCESS_MODE_WARNING, file=sys.stderr)
@@ -636,7 +645,9 @@ def grade(
     if scheduler:
         from course_lib.grading.distributed import grade_on_dask
 
-        grade_on_dask(scheduler, files, todo, refs, args, student_from, roster, done, failed)
+        grade_on_dask(
+            scheduler, files, todo, refs, args, student_from, roster, done, failed, n_workers=jobs
+        )
     else:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             futures = {

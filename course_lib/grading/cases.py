@@ -130,8 +130,19 @@ class Question:
             if any(c.name == fn.__name__ for c in self.cases):
                 raise ValueError(f"Question {self.id} already has a case named {fn.__name__!r}.")
             self.cases.append(
-                Case(self.id, fn.__name__, fn, float(points), hidden, message, hint, rtol, atol,
-                     compare, expected)
+                Case(
+                    self.id,
+                    fn.__name__,
+                    fn,
+                    float(points),
+                    hidden,
+                    message,
+                    hint,
+                    rtol,
+                    atol,
+                    compare,
+                    expected,
+                )
             )
             return fn
 
@@ -192,8 +203,9 @@ def read_hidden(hidden_dir: str | Path | None, exercise: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def load_suite(exercise: str, hidden_dir: str | Path | None = None,
-               hidden_source: str | None = None) -> Suite:
+def load_suite(
+    exercise: str, hidden_dir: str | Path | None = None, hidden_source: str | None = None
+) -> Suite:
     """The public cases of ``exercise`` plus its hidden ones.
 
     The hidden cases come from ``hidden_source`` (the text of a hidden-test file, as the grader

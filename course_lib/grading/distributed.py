@@ -27,7 +27,7 @@ def worker_task(data: bytes, path: str, student: tuple[str, str], refs: dict, ar
     return grade_submission(path, refs, None, data=data, student=student, **args).to_dict()
 
 
-def _client(scheduler: str) -> tuple[Any, Any]:
+def _client(scheduler: str, n_workers: int = 2) -> tuple[Any, Any]:
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
@@ -36,7 +36,7 @@ def _client(scheduler: str) -> tuple[Any, Any]:
         ) from exc
     if scheduler == "local":
         cluster = LocalCluster(
-            n_workers=2,
+            n_workers=n_workers,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
@@ -61,13 +61,14 @@ def grade_on_dask(
     roster: dict | None,
     done: Callable[[int, Any], None],
     failed: Callable[[int, BaseException], Any],
+    n_workers: int = 2,
 ) -> None:
     from distributed import as_completed
 
     from course_lib.grading.batch import identify
     from course_lib.grading.scoring import SubmissionResult
 
-    client, cluster = _client(scheduler)
+    client, cluster = _client(scheduler, n_workers)
     try:
         shared_refs = client.scatter(refs, broadcast=True)
         shared_args = client.scatter(args, broadcast=True)

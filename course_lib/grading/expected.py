@@ -46,8 +46,13 @@ def stale_expected(solutions_dir: Path, path: Path = EXPECTED_PATH) -> list[str]
     return sorted(stale)
 
 
-def update_expected(solutions_dir: Path, path: Path = EXPECTED_PATH, force: bool = False,
-                    timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB) -> list[str]:
+def update_expected(
+    solutions_dir: Path,
+    path: Path = EXPECTED_PATH,
+    force: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+) -> list[str]:
     """Recompute the stale entries (all with ``force``); return the exercises recomputed."""
     solutions_dir = Path(solutions_dir)
     stored = _load(path)

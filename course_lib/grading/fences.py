@@ -64,7 +64,9 @@ def strip_fences(source: str, cell_type: str = "code", where: str = "cell") -> s
                 out.append(f"{indent}YOUR ANSWER HERE")
         elif end:
             if opened_at is None:
-                raise FenceError(f"{where}: `{END}` on line {number} without a `{BEGIN}` before it.")
+                raise FenceError(
+                    f"{where}: `{END}` on line {number} without a `{BEGIN}` before it."
+                )
             opened_at = None
         elif opened_at is None:
             out.append(line)

@@ -58,13 +58,13 @@ def encode(value: Any, _depth: int = 0) -> Any:
     if isinstance(value, np.ndarray) or hasattr(value, "__array__"):
         array = np.asarray(value)
         if array.dtype.kind not in _ARRAY_KINDS:
-            raise TypeError(
-                f"Expected a numeric array. Received: an array of dtype {array.dtype}"
-            )
+            raise TypeError(f"Expected a numeric array. Received: an array of dtype {array.dtype}")
         if array.size > MAX_ELEMENTS:
             raise TypeError(f"The returned array is too large ({array.size} elements).")
-        data = [_float(x) for x in array.ravel().tolist()] if array.dtype.kind == "f" else (
-            array.ravel().tolist()
+        data = (
+            [_float(x) for x in array.ravel().tolist()]
+            if array.dtype.kind == "f"
+            else (array.ravel().tolist())
         )
         return {"__ndarray__": {"kind": array.dtype.kind, "shape": list(array.shape), "data": data}}
     raise TypeError(f"Expected numbers, arrays, tuples or dicts. Received: {type(value).__name__}")
@@ -157,9 +157,9 @@ def compare_values(
         return True, ""
     if isinstance(want, str) or want is None or isinstance(want, bool):
         if type(got) is not type(want) or got != want:
-            return False, f"{prefix}got {got!r}" if isinstance(got, (str, bool)) or got is None else (
-                f"{prefix}got {_describe(got)}"
-            )
+            return False, f"{prefix}got {got!r}" if isinstance(
+                got, (str, bool)
+            ) or got is None else (f"{prefix}got {_describe(got)}")
         return True, ""
     if isinstance(want, tuple) and not all(_is_number(w) for w in want):
         if not isinstance(got, tuple):
@@ -185,9 +185,7 @@ def compare_values(
         if got_arr.size == want_arr.size == 1:
             got_arr = got_arr.reshape(want_arr.shape)
         else:
-            return False, (
-                f"{prefix}wrong shape: got {got_arr.shape}, expected {want_arr.shape}"
-            )
+            return False, (f"{prefix}wrong shape: got {got_arr.shape}, expected {want_arr.shape}")
     bad = ~np.isfinite(got_arr) & np.isfinite(want_arr)
     if bad.any():
         return False, f"{prefix}contains NaN or inf where a finite number was expected"
