@@ -39,6 +39,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # --sys-prefix: the kernel lives inside .venv, nothing is written to the user's home.
 $(KERNEL_SPEC): $(STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (course)"
+	$(BIN)/python -c "from course_lib.lab import write_lab_settings; write_lab_settings()"
 
 setup: $(STAMP) $(KERNEL_SPEC)
 

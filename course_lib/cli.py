@@ -165,12 +165,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                            for key, value in values.items())
         except ValueError:
             news_off = False
+    # Not a problem: `course lab` (make lab, binder/postBuild) writes them before JupyterLab starts.
     print(f"{'JupyterLab settings':<22}"
-          + ("news prompt off" if news_off else "default (news prompt on)")
-          + f" ({overrides})")
-    if not news_off:
-        problems.append("JupyterLab's news prompt is not switched off: `course lab` (or "
-                        "binder/postBuild) writes the settings.")
+          + (f"news prompt off ({overrides})" if news_off
+             else "default: `course lab` switches the news prompt off on first use"))
 
     if problems:
         print("\nProblems found:", file=sys.stderr)

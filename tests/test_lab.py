@@ -291,3 +291,21 @@ def test_binder_registers_the_course_kernel():
     assert "course lab --dry-run" in post_build
     assert (ROOT / "binder" / "postBuild").stat().st_mode & 0o111
     assert "-e ..[dev]" in (ROOT / "binder" / "environment.yml").read_text()
+
+
+def test_doctor_names_the_setup_and_the_conda_python(capsys, tmp_path):
+    from course_lib.cli import _environment_yml_python
+
+    assert main(["doctor", "--fast"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^set-up\s+venv \(", out, re.MULTILINE)
+    assert re.search(r"^environment.yml\s+python=3\.11$", out, re.MULTILINE)
+    (tmp_path / "environment.yml").write_text("dependencies:\n  - python=3.10\n  - pip\n")
+    assert _environment_yml_python(tmp_path) == "3.10"
+    assert _environment_yml_python(tmp_path / "nowhere") is None
+
+
+def test_doctor_rejects_an_unsupported_python(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "version_info", (3, 10, 13, "final", 0))
+    assert main(["doctor", "--fast"]) == 1
+    assert "Python 3.11 to 3.13 is required" in capsys.readouterr().err
