@@ -10,9 +10,11 @@ from course_lib.plots.boundaries import (
     plot_decision_boundary,
     predict_proba_fn,
 )
+from course_lib.plots.diagnostics import plot_layer_histograms  # noqa: F401 (chapter 3)
 from course_lib.plots.gradients import plot_gradient_norms
 from course_lib.plots.network import layer_sizes, plot_network
 from course_lib.plots.optimization import plot_loss_surface
+from course_lib.plots.perceptron import plot_half_planes, plot_neuron, plot_perceptron_updates  # noqa: F401 (chapter 1)
 from course_lib.plots.style import apply_course_style
 from course_lib.plots.training import history_dict, plot_history
 
