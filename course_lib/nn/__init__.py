@@ -22,6 +22,7 @@ from course_lib.nn import (
     losses,
     metrics,
     optimizers,
+    regularizers,
 )
 from course_lib.nn.gradcheck import (
     GradcheckResult,
@@ -31,12 +32,16 @@ from course_lib.nn.gradcheck import (
 )
 from course_lib.nn.layers import (
     Activation,
+    BatchNormalization,
+    Conv2D,
     Dense,
     Dropout,
+    Embedding,
     Flatten,
     Input,
     InputLayer,
     Layer,
+    MaxPooling2D,
     clear_session,
 )
 from course_lib.nn.models import Sequential
@@ -50,6 +55,10 @@ __all__ = [
     "Activation",
     "Dropout",
     "Flatten",
+    "Conv2D",
+    "MaxPooling2D",
+    "BatchNormalization",
+    "Embedding",
     "clear_session",
     "gradcheck",
     "numerical_gradient",
@@ -61,4 +70,5 @@ __all__ = [
     "losses",
     "metrics",
     "optimizers",
+    "regularizers",
 ]

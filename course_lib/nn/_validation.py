@@ -82,8 +82,8 @@ def lookup(
     names = ", ".join(repr(k) for k in sorted(names if names is not None else _str_keys(table)))
     argument = argument or kind
     raise ValueError(
-        f"Unknown {kind} {identifier!r}. Received an invalid value for `{argument}`, "
-        f"expected one of {names}. Received: {argument}={identifier!r}"
+        f"Unknown {kind} {identifier!r} for `{argument}`, expected one of {names}. "
+        f"Received: {argument}={identifier!r}"
     )
 
 

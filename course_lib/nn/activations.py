@@ -189,7 +189,12 @@ class LeakyReLU(ActivationFunction):
     name = "leaky_relu"
 
     def __init__(self, negative_slope: float = 0.2):
-        if not isinstance(negative_slope, (int, float)) or negative_slope < 0:
+        if (
+            isinstance(negative_slope, bool)
+            or not isinstance(negative_slope, (int, float))
+            or not np.isfinite(negative_slope)
+            or negative_slope < 0
+        ):
             raise invalid("negative_slope", "a non-negative float", negative_slope)
         self.negative_slope = float(negative_slope)
 
@@ -213,7 +218,7 @@ class ELU(ActivationFunction):
     name = "elu"
 
     def __init__(self, alpha: float = 1.0):
-        if not isinstance(alpha, (int, float)):
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not np.isfinite(alpha):
             raise invalid("alpha", "a float", alpha)
         self.alpha = float(alpha)
 
@@ -261,7 +266,10 @@ def get(identifier: str | ActivationFunction | None) -> ActivationFunction:
     if isinstance(identifier, type) and issubclass(identifier, ActivationFunction):
         return identifier()
     if isinstance(identifier, str):
-        return lookup("activation", identifier, _BY_NAME)
+        activation = lookup("activation", identifier, _BY_NAME)
+        # An activation with a setting gets its own instance: changing one layer's slope must
+        # not change every layer's. The others hold no state and are shared.
+        return type(activation)() if activation.get_config() else activation
     raise TypeError(
         "Received an invalid value for `activation`, expected a name such as 'relu', an "
         f"ActivationFunction or None. Received: activation={identifier!r} "

@@ -153,6 +153,8 @@ _BY_NAME = {
     "constant": Constant,
     "random_normal": RandomNormal,
     "random_uniform": RandomUniform,
+    "uniform": RandomUniform,  # Keras's alias, Embedding's default: [-0.05, 0.05]
+    "normal": RandomNormal,
     "glorot_uniform": GlorotUniform,
     "glorot_normal": GlorotNormal,
     "he_uniform": HeUniform,

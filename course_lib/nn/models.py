@@ -20,6 +20,7 @@ import warnings
 
 import numpy as np
 
+from course_lib.nn import _fast
 from course_lib.nn import losses as losses_module
 from course_lib.nn import metrics as metrics_module
 from course_lib.nn import optimizers as optimizers_module
@@ -36,30 +37,6 @@ from course_lib.seeding import get_rng
 __all__ = ["Sequential"]
 
 _PROBABILITIES, _KERAS_LOGITS, _FROM_LOGITS = 0, 1, 2
-
-#: BLAS threads used inside fit/evaluate/predict (None: leave NumPy's setting alone). The
-#: engine's matrices are small: one thread is faster than several, and far faster when the
-#: cores are busy (OpenBLAS threads spin while waiting for each other). Needs threadpoolctl
-#: (installed with scikit-learn); without it this setting is ignored.
-BLAS_THREADS: int | None = 1
-_blas_controller = None
-
-
-def _blas_limit():
-    """A context manager limiting BLAS threads to ``BLAS_THREADS`` (or doing nothing)."""
-    global _blas_controller
-    if BLAS_THREADS is None:
-        return contextlib.nullcontext()
-    if _blas_controller is None:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:
-            _blas_controller = False
-        else:
-            _blas_controller = ThreadpoolController()
-    if _blas_controller is False:
-        return contextlib.nullcontext()
-    return _blas_controller.limit(limits=BLAS_THREADS, user_api="blas")
 
 
 def _shape_str(shape) -> str:
@@ -110,6 +87,7 @@ class Sequential:
         self.history: History | None = None
         self._flat_params = np.zeros(0, self.dtype)
         self._flat_grads = np.zeros(0, self.dtype)
+        self._regularized: list[Layer] = []
         if layers is not None:
             if isinstance(layers, Layer) or not hasattr(layers, "__iter__"):
                 raise TypeError(
@@ -170,35 +148,19 @@ class Sequential:
         self._allocate_buffers()
 
     def _allocate_buffers(self) -> None:
-        """Put every parameter (and gradient) in one contiguous vector; layers keep views.
+        """Put every trainable array (and gradient) in one vector; layers keep views."""
+        self._flat = _fast.FlatWeights(self._layers, self.dtype)
+        self._flat_params, self._flat_grads = self._flat.params, self._flat.grads
 
-        The optimizer then updates all weights with a handful of vector operations.
-        """
-        pairs = [
-            (layer, p, g)
-            for layer in self._layers
-            for p, g in zip(layer.param_names, layer.grad_names, strict=False)
-        ]
-        total = sum(getattr(layer, p).size for layer, p, _ in pairs)
-        flat = np.empty(total, dtype=self.dtype)
-        flat_grads = np.zeros(total, dtype=self.dtype)
-        offset = 0
-        for layer, p, g in pairs:
-            value = getattr(layer, p)
-            view = flat[offset : offset + value.size].reshape(value.shape)
-            view[...] = value
-            setattr(layer, p, view)
-            setattr(layer, g, flat_grads[offset : offset + value.size].reshape(value.shape))
-            offset += value.size
-        self._flat_params, self._flat_grads = flat, flat_grads
-
-    def _cast(self, dtype) -> None:
-        """Convert all weights to ``dtype`` (float64 for gradient checks)."""
+    def set_dtype(self, dtype) -> None:
+        """Convert all weights to ``dtype`` (``gradcheck`` checks a float64 copy)."""
         self.dtype = np.dtype(dtype)
         for layer in self._layers:
-            layer._cast(dtype)
+            layer.set_dtype(dtype)
         if self.built:
             self._allocate_buffers()
+
+    _cast = set_dtype
 
     # ------------------------------------------------------------------ structure ----------
     @property
@@ -237,10 +199,24 @@ class Sequential:
 
     @property
     def weights(self) -> list[np.ndarray]:
-        """All parameter arrays (not copies), layer by layer: kernel then bias."""
+        """All weight arrays (not copies), layer by layer in Keras's order (kernel, bias; a
+        BatchNormalization's gamma, beta, moving_mean, moving_variance)."""
+        return [w for layer in self._layers for w in layer.weights]
+
+    @property
+    def trainable_weights(self) -> list[np.ndarray]:
+        """The arrays the optimizer updates, lined up with ``gradients``."""
         return [p for layer in self._layers for p in layer.params]
 
-    trainable_weights = weights
+    @property
+    def non_trainable_weights(self) -> list[np.ndarray]:
+        return [w for layer in self._layers for w in layer.non_trainable_weights]
+
+    @property
+    def losses(self) -> list[float]:
+        """The weight penalties (``kernel_regularizer``) at the current weights, as Keras's
+        ``model.losses``: ``fit`` adds their sum to the compiled loss."""
+        return [penalty for layer in self._layers for penalty in layer.losses]
 
     @property
     def gradients(self) -> list[np.ndarray]:
@@ -273,9 +249,51 @@ class Sequential:
         for target, w in zip(current, arrays, strict=False):
             target[...] = w
 
+    def save_weights(self, filepath) -> None:
+        """Write every weight to a ``.npz`` file, one array per weight in ``get_weights`` order,
+        named ``"<index>/<layer name>/<weight name>"`` (e.g. ``"000/dense/kernel"``)."""
+        self._require_built("save_weights")
+        path = _check_weights_path(filepath)
+        arrays = {
+            f"{i:03d}/{layer.name}/{name}": np.asarray(weight)
+            for i, layer in enumerate(self._layers)
+            for name, weight in zip(layer.weight_names, layer.weights, strict=True)
+        }
+        with open(path, "wb") as f:
+            np.savez(f, **arrays)
+
+    def load_weights(self, filepath) -> None:
+        """Read weights written by ``save_weights`` into this model (same architecture: the
+        weights are matched by position and checked by name and shape)."""
+        self._require_built("load_weights")
+        path = _check_weights_path(filepath)
+        with np.load(path) as data:
+            stored = {key: data[key] for key in data.files}
+        expected = [
+            (layer, name, weight)
+            for layer in self._layers
+            for name, weight in zip(layer.weight_names, layer.weights, strict=True)
+        ]
+        keys = list(stored)  # in the order written (a .npz keeps it)
+        if len(keys) != len(expected):
+            raise ValueError(
+                f"Received an invalid value for `filepath`, expected a file of "
+                f"{len(expected)} weights for model `{self.name}`. Received: {path} holds "
+                f"{len(keys)} arrays"
+            )
+        for key, (layer, name, weight) in zip(keys, expected, strict=True):
+            if key.rsplit("/", 1)[-1] != name or stored[key].shape != weight.shape:
+                raise ValueError(
+                    f"Received an invalid value for `filepath`, expected {name} of shape "
+                    f"{weight.shape} for layer `{layer.name}`. Received: {key} of shape "
+                    f"{stored[key].shape} in {path}"
+                )
+        for key, (_, _, weight) in zip(keys, expected, strict=True):
+            weight[...] = stored[key]
+
     def count_params(self) -> int:
         self._require_built("count_params")
-        return int(self._flat_params.size)
+        return int(sum(w.size for w in self.weights))
 
     def summary(self, print_fn=None) -> None:
         """Print a table of layers, output shapes and parameter counts (totals as Keras)."""
@@ -312,11 +330,12 @@ class Sequential:
                 out.append(line("├", "┼", "┤", "─"))
         out.append(line("└", "┴", "┘", "─"))
         total = self.count_params()
-        size = _readable_size(total * self.dtype.itemsize)
+        frozen = int(sum(w.size for w in self.non_trainable_weights))
+        item = self.dtype.itemsize
         out += [
-            f" Total params: {total:,} ({size})",
-            f" Trainable params: {total:,} ({size})",
-            " Non-trainable params: 0 (0.00 B)",
+            f" Total params: {total:,} ({_readable_size(total * item)})",
+            f" Trainable params: {total - frozen:,} ({_readable_size((total - frozen) * item)})",
+            f" Non-trainable params: {frozen:,} ({_readable_size(frozen * item)})",
         ]
         for text in out:
             print_fn(text)
@@ -339,20 +358,39 @@ class Sequential:
         return self.forward(x, training=training)
 
     def compute_gradients(self, x, y, training: bool = True) -> list[np.ndarray]:
-        """dL/dw for every weight on the batch (x, y), without updating anything.
+        """dL/dw for every trainable weight on the batch (x, y), without updating anything.
 
-        Uses the compiled loss exactly as ``fit`` does (from the logits after a final
-        sigmoid/softmax). Returns copies lined up with ``get_weights()``; handy to look at
-        per-layer gradient norms (vanishing gradients) or to check a hand-written backward.
+        L is the loss ``fit`` minimises (``compute_loss``), differentiated as ``fit`` does.
+        Returns copies lined up with ``trainable_weights``; handy to look at per-layer gradient
+        norms (vanishing gradients) or to check a hand-written backward.
         """
         self._require_compiled("compute_gradients")
         x, y_loss, _ = self._prepare(x, y)
-        with (
-            _blas_limit(),
-            np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
-        ):
+        self._claim()
+        with _fast.blas_limit(), _fast.quiet_floating_point(), self._frozen_state():
             self._loss_and_gradients(x, y_loss, self._loss_mode(), training)
         return [g.copy() for g in self.gradients]
+
+    def compute_loss(self, x, y, training: bool = True) -> float:
+        """The loss ``fit`` minimises on the batch (x, y): the compiled loss of the model's
+        output plus every weight penalty (Keras's ``compute_loss``). Changes nothing."""
+        self._require_compiled("compute_loss")
+        x, y_loss, _ = self._prepare(x, y)
+        self._claim()
+        with _fast.blas_limit(), _fast.quiet_floating_point(), self._frozen_state():
+            out = self.forward(x, training=training)
+            value = self._loss_and_output_gradient(y_loss, out, self._loss_mode())[0]
+        return value + sum(self.losses)
+
+    @contextlib.contextmanager
+    def _frozen_state(self):
+        """Restore the non-trainable weights (moving statistics) after a training-mode pass."""
+        saved = [w.copy() for w in self.non_trainable_weights]
+        try:
+            yield
+        finally:
+            for w, old in zip(self.non_trainable_weights, saved, strict=True):
+                w[...] = old
 
     # ------------------------------------------------------------------ compile ------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None) -> None:
@@ -449,7 +487,15 @@ class Sequential:
                 f"{_shape_str(self._input_shape)}: the model's first layer `{first.name}` takes "
                 f"{self._input_shape[-1]} features. Received: {name}.shape={arr.shape}"
             )
-        arr = np.ascontiguousarray(arr, dtype=self.dtype)
+        dtype = self._layers[0].input_dtype or self.dtype
+        if dtype.kind in "iu" and arr.dtype.kind == "f":  # indices given as floats: 3.0 is 3
+            if not np.all(np.mod(arr, 1) == 0):
+                raise ValueError(
+                    f"Received an invalid value for `{name}`, expected integer indices for the "
+                    f"first layer `{self._layers[0].name}`. Received: {name} with non-integer "
+                    "values"
+                )
+        arr = np.ascontiguousarray(arr, dtype=dtype)
         check_finite(name, arr)
         return arr
 
@@ -486,9 +532,21 @@ class Sequential:
         y_metrics = [m.prepare_targets(y, out_shape) for m in self._metrics]
         return x, y_loss, y_metrics
 
+    def _claim(self) -> None:
+        """Before training: make sure the optimizer updates the arrays the layers hold now
+        (see ``_fast.FlatWeights.claim``) and note which layers carry a weight penalty."""
+        self._require_built("fit")
+        self._flat.claim()
+        self._regularized = [layer for layer in self._layers if layer.regularizers]
+
     def _loss_mode(self) -> int:
-        activation = getattr(self._layers[-1], "activation", None)
-        if self.loss.supports_logits and activation is not None:
+        last = self._layers[-1]
+        activation = getattr(last, "activation", None)
+        if (
+            self.loss.supports_logits
+            and activation is not None
+            and hasattr(last, "backward_from_logits")
+        ):
             if activation.produces_probabilities:
                 return _KERAS_LOGITS
         if getattr(self.loss, "from_logits", False):
@@ -502,6 +560,17 @@ class Sequential:
         self.optimizer.apply([self._flat_grads], [self._flat_params])
         return value, out
 
+    def _add_penalties(self, value: float) -> float:
+        """Add each kernel_regularizer's penalty to the loss and its gradient to the kernel's."""
+        for layer in self._regularized:
+            for name, regularizer in layer.regularizers.items():
+                weight = getattr(layer, name)
+                value += regularizer(weight)
+                getattr(layer, layer.grad_names[layer.param_names.index(name)])[...] += (
+                    regularizer.gradient(weight)
+                )
+        return value
+
     def _loss_and_gradients(self, x, y, mode: int, training: bool):
         """Forward and backward on one batch: fills every layer's gradients."""
         layers = self._layers
@@ -509,13 +578,14 @@ class Sequential:
         for layer in layers:
             out = layer.forward(out, training)
         value, grad = self._loss_and_output_gradient(y, out, mode)
-        need = len(layers) > 1
         if mode == _KERAS_LOGITS:  # grad is dL/dlogits: skip the last activation's backward
-            grad = layers[-1]._backward_from_logits(grad, need)
+            grad = layers[-1].backward_from_logits(grad)
         else:
-            grad = layers[-1]._backward(grad, need)
+            grad = layers[-1].backward(grad)
         for i in range(len(layers) - 2, -1, -1):
-            grad = layers[i]._backward(grad, i > 0)
+            grad = layers[i].backward(grad)
+        if self._regularized:
+            value = self._add_penalties(value)
         return value, out
 
     def _loss_and_output_gradient(self, y, out, mode: int):
@@ -534,7 +604,10 @@ class Sequential:
 
     def _test_step(self, x, y, mode: int):
         out = self.forward(x, training=False)
-        return self._loss_and_output_gradient(y, out, mode)[0], out
+        value = self._loss_and_output_gradient(y, out, mode)[0]
+        if self._regularized:
+            value += sum(self.losses)
+        return value, out
 
     # ------------------------------------------------------------------ fit ----------------
     def fit(
@@ -610,10 +683,11 @@ class Sequential:
             cb.on_train_begin()
 
         with (
-            _blas_limit(),
+            _fast.blas_limit(),
             np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
         ):
             for epoch in range(epochs):
+                self._claim()
                 for cb in callbacks:
                     cb.on_epoch_begin(epoch)
                 if shuffle:
@@ -713,8 +787,9 @@ class Sequential:
         batch_size = 32 if batch_size is None else check_positive_int("batch_size", batch_size)
         verbose = _check_verbose(verbose)
         x, y_loss, y_metrics = self._prepare(x, y)
+        self._claim()
         with (
-            _blas_limit(),
+            _fast.blas_limit(),
             np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
         ):
             logs = self._evaluate_prepared(x, y_loss, y_metrics, batch_size, self._loss_mode())
@@ -736,7 +811,7 @@ class Sequential:
             _check_verbose(verbose)
         x = self._check_x(x, "x")
         with (
-            _blas_limit(),
+            _fast.blas_limit(),
             np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
         ):
             parts = [
@@ -755,12 +830,14 @@ class Sequential:
         ``reset_metrics()``, as Keras 3 does."""
         self._require_compiled("train_on_batch")
         x, y_loss, y_metrics = self._prepare(x, y)
+        self._claim()
         value, y_pred = self._train_step(x, y_loss, self._loss_mode())
         return self._update_running(value, y_pred, y_metrics, len(x), return_dict)
 
     def test_on_batch(self, x, y, return_dict: bool = False):
         self._require_compiled("test_on_batch")
         x, y_loss, y_metrics = self._prepare(x, y)
+        self._claim()
         value, y_pred = self._test_step(x, y_loss, self._loss_mode())
         return self._update_running(value, y_pred, y_metrics, len(x), return_dict)
 
@@ -775,6 +852,17 @@ class Sequential:
 
     def __repr__(self) -> str:
         return f"<Sequential name={self.name}, layers={[layer.name for layer in self._layers]}>"
+
+
+def _check_weights_path(filepath):
+    import os
+
+    if not isinstance(filepath, (str, os.PathLike)) or not os.fspath(filepath).endswith(".npz"):
+        raise ValueError(
+            "Received an invalid value for `filepath`, expected a path ending in '.npz' such as "
+            f"'model.weights.npz'. Received: filepath={filepath!r}"
+        )
+    return os.fspath(filepath)
 
 
 def _format_logs(logs: dict) -> str:
