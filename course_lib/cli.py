@@ -265,8 +265,13 @@ def cmd_lab(args: argparse.Namespace) -> int:
         print(f"Your work folder is {work} (nothing new to copy; your files are untouched).")
     print("The stored notebooks in notebooks/ and exercises/ stay as they are; "
           "`course reset CHAPTER` gives you a fresh copy of one.")
-    write_lab_settings()
-    registered = ensure_course_kernel()
+    try:
+        write_lab_settings()
+        registered = ensure_course_kernel()
+    except OSError as error:  # an environment this user may not write to (a shared install)
+        print(f"Could not write into the environment {sys.prefix} ({error}); JupyterLab starts "
+              "with its settings as they are.", file=sys.stderr)
+        registered = None
     if registered is not None:
         print(f"Registered the course kernel \"Python 3 (course)\" in {registered}.")
     extra = list(args.jupyter_args or [])

@@ -25,6 +25,8 @@ from pathlib import Path
 import nbformat
 
 from course_lib.notebooks import (
+    _SET_ENV,
+    _UNSET_ENV,
     COURSE_KERNEL,
     COURSE_KERNELSPEC,
     chapter_notebooks,
@@ -205,6 +207,12 @@ def jupyter_environment(
         }
     )
     env.pop("JUPYTER_RUNTIME_DIR", None)  # under JUPYTER_DATA_DIR, inside the venv
+    # The kernels inherit the environment in which `course run`, `course outputs` and nbval
+    # execute the chapters (TensorFlow quiet, oneDNN off, no COLUMNS): the learner sees the
+    # stored results.
+    for key in _UNSET_ENV:
+        env.pop(key, None)
+    env.update(_SET_ENV)
     return env
 
 

@@ -194,6 +194,12 @@ def test_jupyter_files_stay_inside_the_prefix(tmp_path):
     assert env["HOME"] == "/home/x"
 
 
+def test_lab_kernels_run_in_the_chapters_environment(tmp_path):
+    env = jupyter_environment(tmp_path, {"COLUMNS": "200", "TF_ENABLE_ONEDNN_OPTS": "1"})
+    assert "COLUMNS" not in env
+    assert env["TF_ENABLE_ONEDNN_OPTS"] == "0" and env["TF_CPP_MIN_LOG_LEVEL"] == "3"
+
+
 def test_lab_settings_switch_off_the_news_and_keep_the_learners(tmp_path):
     path = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     path.parent.mkdir(parents=True)

@@ -32,6 +32,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -161,24 +162,26 @@ def _wait_for_notebook(page, path: str, timeout: float = 120.0) -> dict:
     )
 
 
+_MARKDOWN_JS = """() => window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells
+    .filter(cell => cell.cell_type === 'markdown').map(cell => cell.getSource())"""
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
 def _check_links(page, base: str, path: str, problems: Problems) -> int:
-    """Every relative .ipynb link in the rendered notebook points at a file in the work folder."""
-    hrefs = page.evaluate(
-        """() => Array.from(document.querySelectorAll('.jp-RenderedMarkdown a[href]'))
-                  .map(a => a.getAttribute('href'))"""
-    )
+    """Every relative .ipynb link in the notebook's markdown points at a file in the work folder
+    (resolved as JupyterLab resolves it: from the notebook's folder)."""
     checked = 0
     folder = Path(path).parent
-    for href in hrefs:
-        if "://" in href or not href.split("#")[0].endswith(".ipynb"):
-            continue
-        target = os.path.normpath(folder / href.split("#")[0])
-        response = page.request.get(f"{base}/api/contents/{target}?content=0")
-        checked += 1
-        if response.status != 200:
-            problems.add(
-                path, f"link {href!r} -> {target}: HTTP {response.status} (404 in the lab)"
-            )
+    for source in page.evaluate(_MARKDOWN_JS):
+        for href in _LINK.findall(source):
+            target = href.split("#")[0]
+            if "://" in href or not target.endswith(".ipynb"):
+                continue
+            resolved = os.path.normpath(folder / target)
+            response = page.request.get(f"{base}/api/contents/{resolved}?content=0")
+            checked += 1
+            if response.status != 200:
+                problems.add(path, f"link {href!r} -> {resolved}: HTTP {response.status}")
     return checked
 
 
