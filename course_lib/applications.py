@@ -5,9 +5,11 @@ network adds:
 
 | application | baseline here | metric |
 |---|---|---|
-| digits, breast cancer | :func:`fit_logistic_regression` (scikit-learn, imported lazily) | accuracy |
-| CO2 forecasting | :func:`naive_forecast`, :func:`seasonal_naive_forecast` | mean absolute error |
-| next-character model | :class:`BigramModel` (counts of character pairs) | cross-entropy |
+| digits, breast cancer | :func:`fit_logistic_regression` (scikit-learn, imported lazily), :class:`KNearestNeighbors` | accuracy |
+| CO2 forecasting | :func:`naive_forecast`, :func:`seasonal_naive_forecast` (and a linear autoregression, in the chapter) | mean absolute error |
+| next-character model | :class:`BigramModel` (counts of character pairs), :class:`NgramModel` (interpolated counts of longer contexts) | cross-entropy |
+
+:func:`cross_correlate2d` is what a convolutional layer computes for one image and one filter.
 
 NumPy only at import time; nothing here imports TensorFlow.
 """
@@ -26,6 +28,8 @@ __all__ = [
     "root_mean_squared_error",
     "cross_entropy",
     "fit_logistic_regression",
+    "KNearestNeighbors",
+    "cross_correlate2d",
     "make_windows",
     "naive_forecast",
     "seasonal_naive_forecast",
@@ -34,6 +38,7 @@ __all__ = [
     "encode_contexts",
     "one_hot_contexts",
     "BigramModel",
+    "NgramModel",
     "generate_words",
     "format_results_table",
 ]
@@ -159,6 +164,94 @@ def fit_logistic_regression(
         )
     model = linear_model.LogisticRegression(C=C, max_iter=_check_positive_int("max_iter", max_iter))
     return model.fit(np.asarray(X_train, dtype=np.float64), np.asarray(y_train).ravel())
+
+
+class KNearestNeighbors:
+    """Classify by a majority vote of the ``k`` nearest training samples (Euclidean distance).
+
+    No training at all: ``fit`` stores the data, ``predict`` measures the squared distance
+    ``|a - b|^2 = |a|^2 + |b|^2 - 2 a.b`` from every query to every training sample and lets the
+    ``k`` closest vote; a tie between labels goes to the smallest label (as scikit-learn's
+    ``KNeighborsClassifier``). A strong baseline wherever similar inputs have similar labels.
+    """
+
+    def __init__(self, k: int = 1) -> None:
+        self.k = _check_positive_int("k", k)
+        self.X_train: np.ndarray | None = None
+        self.y_train: np.ndarray | None = None
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> KNearestNeighbors:
+        """Store the training samples. X: shape (n, d); y: shape (n,), integer labels >= 0."""
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y, dtype=np.int64).ravel()
+        if X.ndim != 2:
+            raise ValueError(
+                "Received an invalid value for `X`, expected shape (n_samples, n_features). "
+                f"Received: X.shape={X.shape}"
+            )
+        _check_same_length(y, X)
+        if len(y) < self.k:
+            raise ValueError(
+                f"Received too few training samples, expected at least k={self.k}. "
+                f"Received: {len(y)} samples"
+            )
+        self.X_train, self.y_train = X, y
+        return self
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Labels of shape (m,) for queries X of shape (m, d)."""
+        if self.X_train is None or self.y_train is None:
+            raise RuntimeError("This KNearestNeighbors is not fitted yet: call fit(X, y) first.")
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.X_train.shape[1]:
+            raise ValueError(
+                f"Received an invalid value for `X`, expected shape (m, {self.X_train.shape[1]}). "
+                f"Received: X.shape={X.shape}"
+            )
+        squared = (
+            (X**2).sum(axis=1)[:, None]
+            + (self.X_train**2).sum(axis=1)[None, :]
+            - 2.0 * X @ self.X_train.T
+        )  # (m, n)
+        nearest = np.argsort(squared, axis=1, kind="stable")[:, : self.k]  # (m, k)
+        votes = self.y_train[nearest]  # (m, k)
+        n_classes = int(self.y_train.max()) + 1
+        counts = np.zeros((len(X), n_classes), dtype=np.int64)
+        np.add.at(counts, (np.arange(len(X))[:, None], votes), 1)
+        return counts.argmax(axis=1)  # ties: the smallest label
+
+
+def cross_correlate2d(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Slide ``kernel`` over ``image`` and take the weighted sum at each position ("valid").
+
+    ``out[i, j] = sum_{a, b} image[i + a, j + b] * kernel[a, b]``: what a ``Conv2D`` filter
+    computes on one channel (deep-learning "convolutions" do not flip the kernel).
+
+    Args:
+        image: shape (H, W).
+        kernel: shape (kh, kw), at most the image's size.
+
+    Returns:
+        shape (H - kh + 1, W - kw + 1).
+    """
+    image = np.asarray(image, dtype=np.float64)
+    kernel = np.asarray(kernel, dtype=np.float64)
+    if image.ndim != 2 or kernel.ndim != 2:
+        raise ValueError(
+            "Received an invalid value for `image` or `kernel`, expected 2-D arrays. "
+            f"Received: image.shape={image.shape}, kernel.shape={kernel.shape}"
+        )
+    kh, kw = kernel.shape
+    if kh > image.shape[0] or kw > image.shape[1]:
+        raise ValueError(
+            f"Received a kernel larger than the image, expected kernel.shape <= {image.shape}. "
+            f"Received: kernel.shape={kernel.shape}"
+        )
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel)
+    return out
 
 
 # --- time series ---------------------------------------------------------------------------
@@ -354,6 +447,90 @@ class BigramModel:
         if self.probabilities is None:
             raise RuntimeError("This BigramModel is not fitted yet: call fit(X, y) first.")
         return self.probabilities[np.asarray(X, dtype=np.int64)[:, -1]]
+
+    def evaluate(self, X: np.ndarray, y: np.ndarray) -> float:
+        """Mean cross-entropy in nats per character (lower is better)."""
+        return cross_entropy(self.predict(X), y)
+
+
+class NgramModel:
+    """Next-character probabilities from counts of the last ``order - 1`` characters, interpolated.
+
+    The bigram model generalised to longer contexts. Long contexts are rare, so their counts are
+    mixed with the next shorter context's probabilities (interpolation, in the style of
+    Witten and Bell)::
+
+        P_n(c | h) = w_h * count(h, c) / count(h) + (1 - w_h) * P_{n-1}(c | shorter h)
+        w_h = count(h) / (count(h) + strength * distinct(h))
+
+    where ``distinct(h)`` is the number of different characters seen after ``h``: a context seen
+    often with few followers is trusted, a rare one leans on the shorter context. ``P_1`` is the
+    add-one smoothed character frequency. Choose ``order`` and ``strength`` on validation data.
+    """
+
+    def __init__(self, vocab_size: int, order: int = 3, strength: float = 1.0) -> None:
+        self.vocab_size = _check_positive_int("vocab_size", vocab_size)
+        self.order = _check_positive_int("order", order)
+        if isinstance(strength, bool) or not isinstance(strength, (int, float)) or strength <= 0:
+            raise ValueError(
+                "Received an invalid value for `strength`, expected a number > 0. "
+                f"Received: strength={strength!r}"
+            )
+        self.strength = float(strength)
+        self._tables: list[tuple[np.ndarray, np.ndarray]] | None = None
+
+    def _keys(self, X: np.ndarray, length: int) -> np.ndarray:
+        """The last ``length`` characters of each context as one integer, shape (n,)."""
+        if length == 0:
+            return np.zeros(len(X), dtype=np.int64)
+        powers = self.vocab_size ** np.arange(length - 1, -1, -1, dtype=np.int64)
+        return X[:, X.shape[1] - length :] @ powers
+
+    def _check_contexts(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.int64)
+        if X.ndim != 2 or X.shape[1] < self.order - 1:
+            raise ValueError(
+                f"Received an invalid value for `X`, expected shape (n, block_size) with "
+                f"block_size >= order - 1 = {self.order - 1}. Received: X.shape={X.shape}"
+            )
+        return X
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> NgramModel:
+        """Count (context, next character) for every context length 0 .. order - 1.
+
+        Args:
+            X: shape (n, block_size), contexts from :func:`encode_contexts`.
+            y: shape (n,), next characters.
+        """
+        X = self._check_contexts(X)
+        y = np.asarray(y, dtype=np.int64).ravel()
+        _check_same_length(y, X)
+        self._tables = []
+        for length in range(self.order):
+            seen, rows = np.unique(self._keys(X, length), return_inverse=True)
+            counts = np.zeros((len(seen), self.vocab_size))  # (distinct contexts, V)
+            np.add.at(counts, (rows.ravel(), y), 1)
+            self._tables.append((seen, counts))
+        return self
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Next-character probabilities, shape (n, vocab_size), for contexts of shape (n, b)."""
+        if self._tables is None:
+            raise RuntimeError("This NgramModel is not fitted yet: call fit(X, y) first.")
+        X = self._check_contexts(X)
+        counts = self._tables[0][1][0]  # (V,), the characters' frequencies
+        probabilities = np.tile((counts + 1.0) / (counts + 1.0).sum(), (len(X), 1))  # (n, V)
+        for length in range(1, self.order):
+            seen, table = self._tables[length]
+            keys = self._keys(X, length)
+            rows = np.minimum(np.searchsorted(seen, keys), len(seen) - 1)
+            found = seen[rows] == keys  # contexts never seen in training: counts 0
+            counts = np.where(found[:, None], table[rows], 0.0)  # (n, V)
+            total = counts.sum(axis=1, keepdims=True)
+            distinct = (counts > 0).sum(axis=1, keepdims=True)
+            weight = total / np.maximum(total + self.strength * distinct, 1e-300)
+            probabilities = weight * counts / np.maximum(total, 1.0) + (1 - weight) * probabilities
+        return probabilities
 
     def evaluate(self, X: np.ndarray, y: np.ndarray) -> float:
         """Mean cross-entropy in nats per character (lower is better)."""

@@ -1,4 +1,5 @@
-"""Chapter 4's pictures: digits, confusion matrices, features, series and forecasts, bigrams.
+"""Chapter 4's pictures: digits, confusion matrices, features, series and forecasts, bigrams,
+and what networks learn (filters, feature maps, weight images, embeddings).
 
 Every function returns a matplotlib Figure; end the notebook cell with ``plt.show()``.
 """
@@ -17,6 +18,9 @@ __all__ = [
     "plot_series",
     "plot_forecast",
     "plot_bigram_probabilities",
+    "plot_image_grid",
+    "plot_convolution",
+    "plot_embedding_2d",
 ]
 
 
@@ -262,5 +266,177 @@ def plot_bigram_probabilities(probabilities: np.ndarray, vocabulary: str, title:
     ax.set_xlabel("next character")
     ax.set_ylabel("previous character")
     ax.set_title(title or "Bigram model: P(next | previous)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_image_grid(
+    images: np.ndarray,
+    titles: Sequence[str] | None = None,
+    n_cols: int = 8,
+    title: str | None = None,
+    symmetric: bool = True,
+    colorbar_label: str = "value",
+    panel_size: float = 1.1,
+):
+    """Small images on one shared colour scale, with a colour bar: filters, feature maps, weights.
+
+    Args:
+        images: shape (n, h, w).
+        titles: one short title per image.
+        symmetric: a diverging map centred on 0 (blue negative, red positive) for weights;
+            False: a sequential map from the smallest to the largest value (activations).
+        colorbar_label: what the colour encodes.
+    """
+    images = np.asarray(images, dtype=np.float64)
+    if images.ndim != 3 or images.shape[0] == 0:
+        raise ValueError(
+            "Received an invalid value for `images`, expected a non-empty array of shape "
+            f"(n, height, width). Received: images.shape={images.shape}"
+        )
+    n = images.shape[0]
+    if titles is not None and len(titles) != n:
+        raise ValueError(
+            f"Received an invalid value for `titles`, expected one per image ({n}). "
+            f"Received: len(titles)={len(titles)}"
+        )
+    if isinstance(n_cols, bool) or not isinstance(n_cols, (int, np.integer)) or n_cols < 1:
+        raise ValueError(
+            "Received an invalid value for `n_cols`, expected a positive integer. "
+            f"Received: n_cols={n_cols!r}"
+        )
+    n_cols = min(int(n_cols), n)
+    n_rows = int(np.ceil(n / n_cols))
+    if symmetric:
+        limit = float(np.abs(images).max()) or 1.0
+        cmap, vmin, vmax = "RdBu_r", -limit, limit
+    else:
+        cmap, vmin, vmax = "magma", float(images.min()), float(images.max())
+    fig, axes = plt.subplots(
+        n_rows,
+        n_cols,
+        figsize=(panel_size * n_cols + 1.2, panel_size * n_rows + (0.6 if title else 0.2)),
+        squeeze=False,
+    )
+    shown = None
+    for i, ax in enumerate(axes.ravel()):
+        ax.set_axis_off()
+        if i >= n:
+            continue
+        shown = ax.imshow(images[i], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+        if titles is not None:
+            ax.set_title(str(titles[i]), fontsize=8)
+    fig.colorbar(shown, ax=axes.ravel().tolist(), fraction=0.03, pad=0.02, label=colorbar_label)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_convolution(
+    image: np.ndarray,
+    kernel: np.ndarray,
+    output: np.ndarray,
+    title: str | None = None,
+    window: tuple[int, int] = (0, 0),
+):
+    """Three panels: the image with one window outlined, the kernel, and the output map.
+
+    Args:
+        image: shape (H, W); kernel: shape (kh, kw); output: shape (H - kh + 1, W - kw + 1).
+        window: the top-left corner (row, column) of the window to outline; its output cell is
+            outlined too.
+    """
+    image, kernel, output = (np.asarray(a, dtype=np.float64) for a in (image, kernel, output))
+    if image.ndim != 2 or kernel.ndim != 2 or output.ndim != 2:
+        raise ValueError(
+            "Received an invalid value, expected 2-D `image`, `kernel` and `output`. Received: "
+            f"shapes {image.shape}, {kernel.shape}, {output.shape}"
+        )
+    expected = (image.shape[0] - kernel.shape[0] + 1, image.shape[1] - kernel.shape[1] + 1)
+    if output.shape != expected:
+        raise ValueError(
+            f"Received an invalid value for `output`, expected shape {expected} (a 'valid' "
+            f"correlation of the image with the kernel). Received: output.shape={output.shape}"
+        )
+    row, col = window
+    if not (0 <= row < expected[0] and 0 <= col < expected[1]):
+        raise ValueError(
+            f"Received an invalid value for `window`, expected a corner inside {expected}. "
+            f"Received: window={window!r}"
+        )
+    fig, axes = plt.subplots(1, 3, figsize=(11.5, 3.8), width_ratios=[1, 0.7, 1])
+    kh, kw = kernel.shape
+    panels = (
+        (image, "image (input)", "gray_r", None, "grey level"),
+        (kernel, "kernel (weights)", "RdBu_r", float(np.abs(kernel).max()) or 1.0, "weight"),
+        (output, "output (feature map)", "RdBu_r", float(np.abs(output).max()) or 1.0, "sum"),
+    )
+    for ax, (values, label, cmap, limit, bar) in zip(axes, panels, strict=True):
+        kwargs = {} if limit is None else {"vmin": -limit, "vmax": limit}
+        shown = ax.imshow(values, cmap=cmap, interpolation="nearest", **kwargs)
+        fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04, label=bar)
+        ax.set_title(label)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax, (r, c, h, w) in ((axes[0], (row, col, kh, kw)), (axes[2], (row, col, 1, 1))):
+        ax.add_patch(
+            plt.Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor="tab:orange", lw=2.5)
+        )
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_embedding_2d(
+    vectors: np.ndarray,
+    labels: Sequence[str],
+    groups: Mapping[str, str] | None = None,
+    title: str | None = None,
+):
+    """Vectors projected on their first two principal components, each drawn as its label.
+
+    Args:
+        vectors: shape (n, d), e.g. the rows of an ``Embedding`` layer's table.
+        labels: n strings (the characters).
+        groups: optional ``{group name: labels in it}`` (e.g. ``{"vowels": "aeiou"}``); each
+            group gets its own colour and a legend entry, the rest is grey.
+    """
+    vectors = np.asarray(vectors, dtype=np.float64)
+    if vectors.ndim != 2 or vectors.shape[0] < 2 or vectors.shape[1] < 2:
+        raise ValueError(
+            "Received an invalid value for `vectors`, expected shape (n, d) with n >= 2 and "
+            f"d >= 2. Received: vectors.shape={vectors.shape}"
+        )
+    if len(labels) != len(vectors):
+        raise ValueError(
+            f"Received an invalid value for `labels`, expected one per vector ({len(vectors)}). "
+            f"Received: len(labels)={len(labels)}"
+        )
+    centred = vectors - vectors.mean(axis=0)
+    _, singular, components = np.linalg.svd(centred, full_matrices=False)
+    xy = centred @ components[:2].T  # (n, 2)
+    explained = singular[:2] ** 2 / max(float((singular**2).sum()), 1e-300)
+    colours = {}
+    for colour, (group, members) in zip(
+        ("tab:red", "tab:blue", "tab:green", "tab:purple"), (groups or {}).items(), strict=False
+    ):
+        for label in members:
+            colours[label] = (colour, group)
+    fig, ax = plt.subplots(figsize=(6.4, 5.6))
+    for (x, y), label in zip(xy, labels, strict=True):
+        colour, _ = colours.get(label, ("0.35", None))
+        ax.text(x, y, label, ha="center", va="center", fontsize=13, color=colour, fontweight="bold")
+    for group, members in (groups or {}).items():
+        colour = colours[next(iter(members))][0] if members else "0.35"
+        ax.scatter([], [], color=colour, label=group)
+    margin = 0.08 * (np.ptp(xy, axis=0) + 1e-12)
+    ax.set_xlim(xy[:, 0].min() - margin[0], xy[:, 0].max() + margin[0])
+    ax.set_ylim(xy[:, 1].min() - margin[1], xy[:, 1].max() + margin[1])
+    ax.set_xlabel(f"first principal component ({explained[0]:.0%} of the variance)")
+    ax.set_ylabel(f"second principal component ({explained[1]:.0%})")
+    if groups:
+        ax.legend(loc="best", frameon=True)
+    ax.set_title(title or "Learned embeddings, projected to 2-D")
     fig.tight_layout()
     return fig

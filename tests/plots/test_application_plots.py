@@ -14,9 +14,12 @@ from matplotlib.figure import Figure  # noqa: E402
 from course_lib.plots.applications import (  # noqa: E402
     plot_bigram_probabilities,
     plot_confusion_matrix,
+    plot_convolution,
     plot_digits,
+    plot_embedding_2d,
     plot_feature_histograms,
     plot_forecast,
+    plot_image_grid,
     plot_series,
 )
 
@@ -119,3 +122,80 @@ def test_plot_bigram_probabilities_labels_axes_with_characters():
     assert [t.get_text() for t in ax.get_yticklabels()] == [".", "a", "b"]
     with pytest.raises(ValueError, match="`probabilities`"):
         plot_bigram_probabilities(np.ones((2, 2)), ".ab")
+
+
+# --- what networks learn -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "n_cols"), [(16, 8), (5, 3), (1, 4)])
+@pytest.mark.parametrize("symmetric", [True, False])
+def test_plot_image_grid_shares_one_colour_scale(n, n_cols, symmetric):
+    images = np.random.default_rng(0).normal(size=(n, 3, 3))
+    fig = plot_image_grid(
+        images,
+        titles=[f"f{i}" for i in range(n)],
+        n_cols=n_cols,
+        symmetric=symmetric,
+        colorbar_label="weight",
+        title="filters",
+    )
+    shown = [ax for ax in fig.axes if ax.images]
+    cols = min(n_cols, n)
+    assert len(shown) == n and len(fig.axes) == cols * int(np.ceil(n / cols)) + 1  # + colour bar
+    limits = {ax.images[0].get_clim() for ax in shown}
+    assert len(limits) == 1  # one scale for every panel
+    low, high = limits.pop()
+    if symmetric:
+        assert low == -high == -np.abs(images).max()
+    else:
+        assert (low, high) == (images.min(), images.max())
+    assert shown[0].get_title() == "f0"
+    assert any(ax.get_ylabel() == "weight" for ax in fig.axes)
+
+
+def test_plot_image_grid_rejects_bad_input():
+    with pytest.raises(ValueError, match=r"shape \(n, height, width\)"):
+        plot_image_grid(np.zeros((4, 4)))
+    with pytest.raises(ValueError, match="one per image"):
+        plot_image_grid(np.zeros((2, 3, 3)), titles=["a"])
+    with pytest.raises(ValueError, match="`n_cols`"):
+        plot_image_grid(np.zeros((2, 3, 3)), n_cols=0)
+
+
+def test_plot_convolution_panels_and_window():
+    image = np.arange(64.0).reshape(8, 8)
+    kernel = np.array([[1.0, 0.0, -1.0]] * 3)
+    output = np.zeros((6, 6))
+    fig = plot_convolution(image, kernel, output, title="one filter", window=(2, 3))
+    panels = [ax for ax in fig.axes if ax.images and ax.get_title()]
+    assert [ax.get_title() for ax in panels] == [
+        "image (input)",
+        "kernel (weights)",
+        "output (feature map)",
+    ]
+    window = panels[0].patches[0]
+    assert window.get_xy() == (2.5, 1.5) and (window.get_width(), window.get_height()) == (3, 3)
+    assert panels[2].patches[0].get_width() == 1
+    with pytest.raises(ValueError, match=r"expected shape \(6, 6\)"):
+        plot_convolution(image, kernel, np.zeros((8, 8)))
+    with pytest.raises(ValueError, match="`window`"):
+        plot_convolution(image, kernel, output, window=(6, 0))
+
+
+def test_plot_embedding_2d_projects_on_principal_components():
+    rng = np.random.default_rng(0)
+    # the first coordinate varies most: the projection's first axis must follow it
+    vectors = np.column_stack([np.linspace(-5, 5, 6), 0.1 * rng.normal(size=(6, 3))])
+    labels = list("abcdef")
+    fig = plot_embedding_2d(vectors, labels, groups={"vowels": "ae"}, title="emb")
+    ax = fig.axes[0]
+    texts = {t.get_text(): t for t in ax.texts}
+    assert set(texts) == set(labels)
+    xs = np.array([texts[c].get_position()[0] for c in labels])
+    assert np.all(np.diff(xs) > 0) or np.all(np.diff(xs) < 0)
+    assert texts["a"].get_color() == texts["e"].get_color() != texts["b"].get_color()
+    assert "variance" in ax.get_xlabel() and ax.get_legend() is not None
+    with pytest.raises(ValueError, match="one per vector"):
+        plot_embedding_2d(vectors, labels[:3])
+    with pytest.raises(ValueError, match=r"shape \(n, d\)"):
+        plot_embedding_2d(np.zeros((5, 1)), list("abcde"))
