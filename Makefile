@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 KERNEL_SPEC := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg -p no:cacheprovider
 
-.PHONY: help setup run smoke test unit nbval nbval-other-cpu claims lint lab site chromium \
+.PHONY: help setup run smoke test unit nbval nbval-other-cpu claims lint lab site site-build chromium \
 	browser-test test-pythons outputs exercises doctor bench clean
 
 help:
@@ -82,10 +82,12 @@ lab: setup
 
 # The course as a website, from the stored outputs (never executed), warnings as errors; then the
 # static checks (alt text on every image, nothing loaded from another machine, math typeset).
-site: setup
+site: site-build
+	$(BIN)/python -m tests.browser.check_site build/site
+
+site-build: setup
 	rm -rf build/site
 	$(BIN)/sphinx-build -W --keep-going -q -c docs . build/site
-	$(BIN)/python -m tests.browser.check_site build/site
 
 # Debian's chromium, installed as root when missing (Playwright's own download needs the network).
 chromium:
@@ -94,7 +96,8 @@ chromium:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	else echo "Install Chromium (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM=/path"; exit 1; fi
 
-browser-test: setup chromium site
+# It checks the site in the browser too (alt text included), so it needs only the build.
+browser-test: setup chromium site-build
 	$(BIN)/python -m tests.browser.run_browser
 
 # The lowest and the highest supported Python, each in its own venv (.venv-pyX.Y); the one that
