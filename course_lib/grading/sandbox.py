@@ -40,7 +40,7 @@ __all__ = [
 
 MODES = ("auto", "bwrap", "process")
 WORKDIR = "/submission"
-TMPFS_BYTES = 512 * 1024 * 1024
+TMPFS_BYTES = 256 * 1024 * 1024
 INSTALL_HINT = (
     "install bubblewrap: `sudo apt-get install bubblewrap` (Debian/Ubuntu), "
     "`sudo dnf install bubblewrap` (Fedora); it needs unprivileged user namespaces "

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -234,6 +235,19 @@ import pathlib, course_lib.grading as g
 pathlib.Path(g.__file__).with_name("_pwned_by_a_notebook.py").write_text("PWNED = True\\n")
 """
 
+# Fill its folder and /tmp: both are size-limited tmpfs in the sandbox, not the host's disk.
+FILL_DISK = """
+import os
+block = b"x" * (32 * 1024 * 1024)
+for folder in (os.getcwd(), "/tmp"):
+    try:
+        for i in range(64):
+            with open(os.path.join(folder, f"fill{i}"), "wb") as f:
+                f.write(block)
+    except OSError as exc:
+        print(exc)
+"""
+
 FIFOS = """
 import os
 for path in ("results.jsonl", "job.json", "/tmp/results.jsonl"):
@@ -313,6 +327,7 @@ HOSTILE = {
         MAX1,
         [],
     ),
+    "fills_the_disk": (lambda: insert_after(ch1(), "ch1-code-1", FILL_DISK), MAX1, []),
     "fifo_results": (lambda: insert_after(ch1(), "ch1-code-1", FIFOS), MAX1, []),
     "flood_results": (lambda: insert_after(ch1(), "ch1-code-1", FLOOD), 0.0, ["more than 8 MB"]),
     "removes_its_folder": (
@@ -486,6 +501,7 @@ def hostile(tmp_path_factory):
         (root / name / CH1).write_bytes(text)
     before = digest(root)
     hidden_before = (solutions / "hidden_tests" / "ch1.py").read_text()
+    temp_before = set(Path(tempfile.gettempdir()).glob("course-grade-*"))
     old = os.environ.get("COURSE_TEST_SECRET")
     os.environ["COURSE_TEST_SECRET"] = "tok-4242"  # an instructor's token, in the grader's env
     try:
@@ -505,6 +521,7 @@ def hostile(tmp_path_factory):
         else:
             os.environ["COURSE_TEST_SECRET"] = old
     assert (solutions / "hidden_tests" / "ch1.py").read_text() == hidden_before
+    assert set(Path(tempfile.gettempdir()).glob("course-grade-*")) == temp_before
     return root, before, {r.student: r for r in results}, report
 
 
@@ -558,7 +575,7 @@ def test_no_secret_or_hidden_material_reaches_any_feedback(hostile):
                     assert "difference" not in c.message and "index" not in c.message, c.message
 
 
-def test_the_package_and_the_temp_folder_are_untouched(hostile):
+def test_the_package_is_untouched(hostile):
     import course_lib.grading as g
 
     pwned = Path(g.__file__).with_name("_pwned_by_a_notebook.py")
@@ -566,9 +583,6 @@ def test_the_package_and_the_temp_folder_are_untouched(hostile):
         assert not pwned.exists()
     finally:
         pwned.unlink(missing_ok=True)
-    import tempfile
-
-    assert not list(Path(tempfile.gettempdir()).glob("course-grade-*"))
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
