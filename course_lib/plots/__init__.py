@@ -12,6 +12,7 @@ from course_lib.plots.boundaries import (
 )
 from course_lib.plots.diagnostics import plot_layer_histograms  # noqa: F401 (chapter 3)
 from course_lib.plots.gradients import plot_gradient_norms
+from course_lib.plots.graph import plot_graph  # noqa: F401 (chapter 2)
 from course_lib.plots.network import layer_sizes, plot_network
 from course_lib.plots.optimization import plot_loss_surface
 from course_lib.plots.perceptron import plot_half_planes, plot_neuron, plot_perceptron_updates  # noqa: F401 (chapter 1)
