@@ -37,9 +37,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 # --sys-prefix: the kernel lives inside .venv, nothing is written to the user's home.
+# The kernel "Python 3 (course)" carries the chapters' environment (TensorFlow quiet, oneDNN off);
+# JupyterLab's news prompt is switched off. IPYTHONDIR: IPython would create ~/.ipython.
 $(KERNEL_SPEC): $(STAMP)
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 (course)"
-	$(BIN)/python -c "from course_lib.lab import write_lab_settings; write_lab_settings()"
+	IPYTHONDIR=$(VENV)/etc/ipython $(BIN)/python -c "from course_lib.lab import \
+		install_course_kernel, write_lab_settings; print(install_course_kernel()); write_lab_settings()"
 
 setup: $(STAMP) $(KERNEL_SPEC)
 

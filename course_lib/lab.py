@@ -39,9 +39,11 @@ __all__ = [
     "WORK_DIR",
     "course_root",
     "ensure_course_kernel",
+    "install_course_kernel",
     "jupyter_environment",
     "lab_command",
     "prepare_work_folder",
+    "runtime_dir",
     "reset_notebook",
     "write_lab_settings",
 ]
@@ -168,10 +170,26 @@ def reset_notebook(
     return destination, backup
 
 
+def install_course_kernel(prefix: Path | str | None = None) -> Path:
+    """Register (or re-register) the course kernel inside ``prefix`` (``sys.prefix``), with the
+    environment the chapters run in (TensorFlow quiet, oneDNN off: the stored results), so that
+    any JupyterLab, Binder's included, starts it the same way. Returns the kernelspec's folder."""
+    from ipykernel.kernelspec import install
+
+    prefix = Path(sys.prefix if prefix is None else prefix)
+    return Path(
+        install(
+            prefix=str(prefix),
+            kernel_name=COURSE_KERNEL,
+            display_name=COURSE_KERNELSPEC["display_name"],
+            env=dict(_SET_ENV),
+        )
+    )
+
+
 def ensure_course_kernel(prefix: Path | str | None = None) -> Path | None:
     """Register the course kernel inside ``prefix`` (``sys.prefix``) unless it is there already,
-    as ``make setup`` and binder/postBuild do. Returns the new kernelspec's folder, or None."""
-    from ipykernel.kernelspec import install
+    (conda users' first ``course lab``). Returns the new kernelspec's folder, or None."""
     from jupyter_client.kernelspec import KernelSpecManager
 
     prefix = Path(sys.prefix if prefix is None else prefix)
@@ -179,13 +197,7 @@ def ensure_course_kernel(prefix: Path | str | None = None) -> Path | None:
         return None
     if COURSE_KERNEL in KernelSpecManager().find_kernel_specs() and prefix == Path(sys.prefix):
         return None
-    return Path(
-        install(
-            prefix=str(prefix),
-            kernel_name=COURSE_KERNEL,
-            display_name=COURSE_KERNELSPEC["display_name"],
-        )
-    )
+    return install_course_kernel(prefix)
 
 
 def jupyter_environment(
@@ -206,7 +218,11 @@ def jupyter_environment(
             "JUPYTER_PLATFORM_DIRS": "0",
         }
     )
-    env.pop("JUPYTER_RUNTIME_DIR", None)  # under JUPYTER_DATA_DIR, inside the venv
+    runtime = runtime_dir(prefix)
+    if runtime == prefix / "share" / "jupyter" / "runtime":
+        env.pop("JUPYTER_RUNTIME_DIR", None)  # under JUPYTER_DATA_DIR, inside the venv
+    else:
+        env["JUPYTER_RUNTIME_DIR"] = str(runtime)
     # The kernels inherit the environment in which `course run`, `course outputs` and nbval
     # execute the chapters (TensorFlow quiet, oneDNN off, no COLUMNS): the learner sees the
     # stored results.
@@ -236,10 +252,27 @@ def write_lab_settings(prefix: Path | str | None = None) -> Path:
     return path
 
 
+def runtime_dir(prefix: Path | str | None = None) -> Path:
+    """Where the lab's kernels put their connection files and IPC sockets: inside the venv, or,
+    where that path is too long for a Unix socket, a private folder in the temporary folder."""
+    prefix = Path(sys.prefix if prefix is None else prefix)
+    inside = prefix / "share" / "jupyter" / "runtime"
+    if os.name == "nt" or _ipc_fits(inside):
+        return inside
+    import tempfile
+
+    folder = Path(tempfile.gettempdir()) / f"course-nn-runtime-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    info = folder.lstat()
+    if folder.is_symlink() or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return Path(tempfile.mkdtemp(prefix="course-nn-"))  # someone else's: a fresh private one
+    return folder
+
+
 def _ipc_fits(runtime_dir: Path) -> bool:
-    """Unix socket paths are limited to about 100 bytes: IPC only where the runtime folder's
-    path leaves room for ``kernel-<uuid>-ipc-N``."""
-    return os.name != "nt" and len(str(runtime_dir)) + 52 < 100
+    """A Unix socket's path has at most 103 bytes on macOS (107 on Linux): IPC only where the
+    runtime folder leaves room for ``/kernel-<uuid>-ipc-N`` (50 bytes)."""
+    return os.name != "nt" and len(os.fsencode(runtime_dir)) + 50 <= 103
 
 
 def lab_command(
@@ -261,7 +294,7 @@ def lab_command(
         # jupyter_lsp would run `npm prefix -g` (which logs into ~/.npm) to look for servers.
         "--LanguageServerManager.autodetect=False",
     ]
-    if _ipc_fits(prefix / "share" / "jupyter" / "runtime"):
+    if _ipc_fits(runtime_dir(prefix)):
         command.append("--KernelManager.transport=ipc")
     if as_root:
         command.append("--allow-root")

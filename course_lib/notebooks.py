@@ -225,6 +225,11 @@ def _ipc_kernel_manager_class(socket_dir: str) -> type | None:
     """
     if os.name == "nt":
         return None
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    # A Unix socket's path has at most 103 bytes (macOS): "/kernel-<uuid>-ipc-N" takes 50.
+    if len(os.fsencode(jupyter_runtime_dir())) + 50 > 103:
+        return None
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
