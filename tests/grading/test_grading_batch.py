@@ -508,8 +508,8 @@ def hostile(tmp_path_factory):
         results = grade(
             [root],
             jobs=2,
-            timeout=8,
-            case_timeout=2.0,
+            timeout=12,
+            case_timeout=3.0,
             memory_mb=1024,
             solutions_dir=solutions,
             progress=False,
