@@ -1,8 +1,10 @@
 """Training throughput: the NumPy engine (course_lib.nn) against Keras 3, same models, same data.
 
 Trains the seed document's two networks (32-16-1 and the deep 128-64-32-16-1, relu + sigmoid,
-adam / binary_crossentropy) with both engines at batch sizes 32 and 1024, from the same initial
-weights, and prints samples per second, the NumPy/Keras ratio and each one's validation accuracy.
+adam / binary_crossentropy) with both engines at batch sizes 32 and 1024, and a small convnet on
+the 8x8 digits (Conv2D(8, 3, "same", relu) - MaxPooling2D - Flatten - Dense(10, softmax), adam /
+sparse_categorical_crossentropy) at batch 32, from the same initial weights, and prints samples
+per second, the NumPy/Keras ratio and each one's validation accuracy.
 
     .venv/bin/python benchmarks/bench_engine.py            # about 1-2 minutes on 2 cores
     .venv/bin/python benchmarks/bench_engine.py --quick    # a smoke run
@@ -90,6 +92,45 @@ def accuracies(builder, units, x, y, x_val, y_val, batch_size: int, epochs: int,
     return result
 
 
+def digits_convnets(keras, seed: int):
+    """The digits convnet in both engines, the NumPy one holding the Keras one's weights."""
+
+    def layers(lib):
+        return [
+            lib.Conv2D(8, 3, padding="same", activation="relu"),
+            lib.MaxPooling2D(),
+            lib.Flatten(),
+            lib.Dense(10, activation="softmax"),
+        ]
+
+    keras.utils.set_random_seed(seed)
+    keras_model = keras.Sequential([keras.Input(shape=(8, 8, 1)), *layers(keras.layers)])
+    model = nn.Sequential([nn.Input(shape=(8, 8, 1)), *layers(nn)])
+    model.set_weights(keras_model.get_weights())
+    for m in (keras_model, model):
+        m.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return keras_model, model
+
+
+def digits_row(keras, args) -> tuple:
+    """(Keras samples/s, NumPy samples/s, Keras val acc, NumPy val acc) for the convnet."""
+    from course_lib.datasets import load_digits
+
+    digits = load_digits(seed=args.seed)
+    x = digits.X_train.reshape(-1, 8, 8, 1).astype(np.float32) / 16
+    x_val = digits.X_val.reshape(-1, 8, 8, 1).astype(np.float32) / 16
+    y, y_val = digits.y_train, digits.y_val
+    course_lib.set_seed(args.seed)
+    speeds = best_speeds(
+        list(digits_convnets(keras, args.seed)), x, y, 32, args.conv_epochs, args.repeats
+    )
+    accs = []
+    for m in digits_convnets(keras, args.seed):
+        m.fit(x, y, batch_size=32, epochs=args.accuracy_epochs, shuffle=False, verbose=0)
+        accs.append(m.evaluate(x_val, y_val, batch_size=1024, verbose=0)[1])
+    return (*speeds, *accs), len(x)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=8000, help="training samples")
@@ -113,12 +154,15 @@ def main(argv: list[str] | None = None) -> int:
         default=10,
         help="epochs of the (untimed) accuracy comparison",
     )
+    parser.add_argument(
+        "--conv-epochs", type=int, default=5, help="timed epochs of the digits convnet"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="tiny run to check the script")
     args = parser.parse_args(argv)
     if args.quick:
         args.samples, args.epochs, args.large_epochs, args.repeats = 2048, 1, 2, 1
-        args.accuracy_epochs = 2
+        args.accuracy_epochs, args.conv_epochs = 2, 1
 
     from course_lib.keras_models import build_deep_model, build_seed_model, setup_keras
 
@@ -146,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"threads: TensorFlow 1 intra-op / 1 inter-op (setup_keras); NumPy engine "
-        f"{nn.models.BLAS_THREADS} BLAS thread(s) inside fit; BLAS libraries loaded: {blas}"
+        f"{nn._fast.BLAS_THREADS} BLAS thread(s) inside fit; BLAS libraries loaded: {blas}"
     )
     print(f"data: {len(x)} training / {len(x_val)} validation samples, {n_features} features\n")
     header = (
@@ -185,8 +229,19 @@ def main(argv: list[str] | None = None) -> int:
                 f"{ratio:>7.1f}x{keras_acc:>15.4f}{numpy_acc:>15.4f}",
                 flush=True,
             )
+    (keras_speed, numpy_speed, keras_acc, numpy_acc), n_digits = digits_row(keras, args)
+    name = "digits convnet"
     print(
-        f"\nThroughput: best of {args.repeats} runs of {args.epochs} epochs (batch 32) or "
+        f"{name:<22}{32:>6}{keras_speed:>17,.0f}{numpy_speed:>17,.0f}"
+        f"{numpy_speed / keras_speed:>7.1f}x{keras_acc:>15.4f}{numpy_acc:>15.4f}",
+        flush=True,
+    )
+    print(
+        f"\ndigits convnet: Conv2D(8, 3, same, relu) - MaxPooling2D - Flatten - Dense(10, softmax) "
+        f"on {n_digits} 8x8 training images, {args.conv_epochs} timed epochs."
+    )
+    print(
+        f"Throughput: best of {args.repeats} runs of {args.epochs} epochs (batch 32) or "
         f"{args.large_epochs} epochs (batch 1024), after a warm-up epoch."
     )
     print(

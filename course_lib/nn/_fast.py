@@ -1,28 +1,30 @@
 """The engine's speed kernels, kept apart from the code a learner reads.
 
 Nothing here changes a number: each trick only removes overhead that NumPy adds on the small
-arrays of a training step (a batch of 32 through layers of 16-128 units, where a step takes
-40-100 us and a NumPy call costs 1-5 us of dispatch on its own). What each buys was measured on
-the course machine (2-core AMD EPYC, numpy 2.4, OpenBLAS 0.3.31; ``timeit``, best of 7), for the
-deep 128-64-32-16-1 model at batch 32 unless said otherwise:
+arrays of a training step (a batch of 32 through layers of 16-128 units, where a whole step takes
+40-100 us and one NumPy call costs 1-5 us of dispatch on its own). What each buys, measured on
+the course machine (2-core AMD EPYC, numpy 2.4, OpenBLAS 0.3.31, one BLAS thread; ``timeit``,
+best of 7, while other jobs kept the load average near 4-15, so read the ratios, not the
+microseconds):
 
 ``FlatWeights``
     Every trainable array of a model is a view into one contiguous vector, its gradient a view
     into a second. The optimizer then updates all weights with about a dozen vector operations
-    instead of a dozen per array: one Adam step took 44 us instead of 164 us for the deep model's
-    10 arrays, 14 us instead of 85 us for the seed model's 6 (load average 4).
+    instead of a dozen per array: one Adam step took 44 us instead of 164 us for the deep
+    model's 10 arrays, 14 us instead of 85 us for the seed model's 6.
 ``blas_limit``
     One BLAS thread inside ``fit``/``evaluate``/``predict``: two OpenBLAS threads that spin-wait
-    for each other on a busy 2-core machine were up to 50x slower on these small products.
+    for each other on a busy 2-core machine were measured up to 50x slower on these products
+    (benchmarks/README.md).
 ``ZERO``, ``ONE``, ``zeros_like``
-    0 and 1 as 0-d float32 arrays, and cached arrays of zeros: NumPy combines an array with
-    these about twice as fast as with the Python numbers 0 and 1 (which it converts on every
-    call, about 0.5 us each), and ``np.maximum(z, zeros)`` takes the vectorised array-array
-    path, 2-3x faster than ``np.maximum(z, 0)``.
+    0 and 1 as 0-d float32 arrays, and cached arrays of zeros. On a (32, 64) float32 array
+    ``z > ZERO`` and ``ONE + z`` take 0.55-0.6x the time of ``z > 0`` and ``1 + z`` (NumPy
+    converts a Python number on every call), and ``np.maximum(z, zeros)`` 0.35x the time of
+    ``np.maximum(z, 0)`` (the array-array loop is vectorised, the scalar one is not).
 ``dot_into`` and ``ones``
-    ``np.dot`` writing straight into a gradient array (no temporary, no copy into the flat
-    buffer), and bias gradients as ``ones @ dz``: one BLAS call, about twice as fast as
-    ``dz.sum(axis=0)`` on a (32, 64) array.
+    ``np.dot`` writing straight into a gradient array: 0.7x the time of
+    ``kernel_grad[...] = x.T @ dz`` (no temporary, no copy). Bias gradients as ``ones @ dz``: one
+    BLAS call, 0.16x the time of ``dz.sum(axis=0)`` on a (32, 64) array.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib.nn import _fast
 from course_lib.nn._validation import invalid, lookup
 
 __all__ = [
@@ -38,32 +39,9 @@ __all__ = [
 ]
 
 
-# 0 and 1 as 0-d float32 arrays. On the small arrays of a training step NumPy combines these
-# with an array about twice as fast as the Python numbers 0 and 1, which it converts on every
-# call; and like them they keep a float32 or float64 array's dtype.
-_ZERO = np.zeros((), dtype=np.float32)
-_ONE = np.ones((), dtype=np.float32)
-
-_zeros_cache: dict[tuple, np.ndarray] = {}
-
-
-def _zeros_like(x: np.ndarray) -> np.ndarray:
-    """Zeros of ``x``'s shape and dtype, kept for the next call (read-only).
-
-    ``np.maximum(x, zeros)`` takes NumPy's vectorised array-array path, 2-3x faster than
-    ``np.maximum(x, 0)``, whose scalar form is not vectorised. Only small shapes are kept (those
-    of a training step's batches); a large array gets fresh zeros.
-    """
-    key = (x.shape, x.dtype)
-    zeros = _zeros_cache.get(key)
-    if zeros is None:
-        zeros = np.zeros_like(x)
-        if zeros.size <= 1 << 16:
-            if len(_zeros_cache) >= 64:
-                _zeros_cache.clear()
-            zeros.flags.writeable = False
-            _zeros_cache[key] = zeros
-    return zeros
+# 0 and 1 as 0-d arrays and cached zeros: see _fast (NumPy combines them with an array faster
+# than the Python numbers 0 and 1).
+_ZERO, _ONE, _zeros_like = _fast.ZERO, _fast.ONE, _fast.zeros_like
 
 
 class ActivationFunction:

@@ -1,14 +1,23 @@
-"""Callbacks as in Keras: ``History`` (returned by ``fit``) and ``EarlyStopping``."""
+"""Callbacks as in Keras: ``History`` (returned by ``fit``), ``EarlyStopping``, and the
+``CallbackList`` through which ``fit`` calls them."""
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import numpy as np
 
 from course_lib.nn._validation import invalid
 
-__all__ = ["Callback", "History", "EarlyStopping", "LambdaCallback"]
+__all__ = [
+    "Callback",
+    "History",
+    "EarlyStopping",
+    "LambdaCallback",
+    "ProgbarLogger",
+    "CallbackList",
+]
 
 
 class Callback:
@@ -169,3 +178,118 @@ class EarlyStopping(Callback):
                     f"{self.best_epoch + 1}."
                 )
             self.model.set_weights(self.best_weights)
+
+
+def format_logs(logs: dict) -> str:
+    """``"accuracy: 0.8125 - loss: 0.4211"``: the logs by name, four decimals."""
+    return " - ".join(f"{k}: {v:.4f}" for k, v in sorted(logs.items()))
+
+
+class ProgbarLogger(Callback):
+    """``verbose=1``: "Epoch 1/10", then a Keras-like bar with the running loss and metrics.
+
+    Redrawn each time the bar grows by one segment (at most ``width`` times an epoch), never by
+    the clock, and without timings: the same run prints the same text, so a notebook's stored
+    output stays stable.
+    """
+
+    def __init__(self, width: int = 20):
+        super().__init__()
+        self.width = width
+        self.drawn = -1
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.drawn = -1
+        print(f"Epoch {epoch + 1}/{self.params['epochs']}", flush=True)
+
+    def _draw(self, step: int, logs: dict, end: str) -> None:
+        steps = self.params["steps"]
+        done = self.width * step // steps
+        bar = "━" * done + " " * (self.width - done)
+        sys.stdout.write(f"\r{step:>{len(str(steps))}}/{steps} {bar} - {format_logs(logs)}{end}")
+        sys.stdout.flush()
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = batch + 1
+        done = self.width * step // self.params["steps"]
+        if done > self.drawn and step < self.params["steps"]:
+            self.drawn = done
+            self._draw(step, logs or {}, "")
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._draw(self.params["steps"], logs or {}, "\n")
+
+
+class _EpochLine(Callback):
+    """``verbose=2``: one line per epoch, "Epoch 3/10 - accuracy: 0.8125 - loss: 0.4211"."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        print(f"Epoch {epoch + 1}/{self.params['epochs']} - " + format_logs(logs or {}), flush=True)
+
+
+def _overrides(callback: Callback, method: str) -> bool:
+    return getattr(type(callback), method) is not getattr(Callback, method)
+
+
+class CallbackList:
+    """The callbacks of one ``fit``, called in order: the progress display (``verbose``), the
+    ``History`` (also set as ``model.history``), then the user's callbacks.
+
+    ``wants_batch_logs`` is False when no callback looks at single batches: ``fit`` then skips
+    computing the running logs after every batch.
+    """
+
+    def __init__(self, callbacks, *, model, verbose: int, epochs: int, steps: int):
+        user = _check_callbacks(callbacks)
+        self.history = History()
+        display = {0: [], 1: [ProgbarLogger()], 2: [_EpochLine()]}[verbose]
+        self.callbacks = [*display, self.history, *user]
+        params = {"epochs": epochs, "steps": steps, "verbose": verbose}
+        for cb in self.callbacks:
+            cb.set_model(model)
+            cb.set_params(params)
+        self._batch_callbacks = [
+            cb
+            for cb in self.callbacks
+            if _overrides(cb, "on_train_batch_end") or _overrides(cb, "on_train_batch_begin")
+        ]
+        self.wants_batch_logs = bool(self._batch_callbacks)
+
+    def on_train_begin(self) -> None:
+        for cb in self.callbacks:
+            cb.on_train_begin()
+
+    def on_train_end(self) -> None:
+        for cb in self.callbacks:
+            cb.on_train_end()
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        for cb in self.callbacks:
+            cb.on_epoch_begin(epoch)
+
+    def on_epoch_end(self, epoch: int, logs: dict) -> None:
+        for cb in self.callbacks:
+            cb.on_epoch_end(epoch, logs)
+
+    def on_train_batch_begin(self, batch: int) -> None:
+        for cb in self._batch_callbacks:
+            cb.on_train_batch_begin(batch)
+
+    def on_train_batch_end(self, batch: int, logs: dict) -> None:
+        for cb in self._batch_callbacks:
+            cb.on_train_batch_end(batch, logs)
+
+
+def _check_callbacks(callbacks) -> list[Callback]:
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, Callback):
+        callbacks = [callbacks]
+    if not isinstance(callbacks, (list, tuple)) or not all(
+        isinstance(cb, Callback) for cb in callbacks
+    ):
+        raise TypeError(
+            "Received an invalid value for `callbacks`, expected a list of callbacks such as "
+            f"[EarlyStopping(patience=3)]. Received: callbacks={callbacks!r}"
+        )
+    return list(callbacks)

@@ -48,6 +48,7 @@ import re
 
 import numpy as np
 
+from course_lib.nn import _fast
 from course_lib.nn import activations as activations_module
 from course_lib.nn import initializers as initializers_module
 from course_lib.nn import regularizers as regularizers_module
@@ -102,15 +103,6 @@ def _check_shape(name: str, shape) -> tuple[int, ...]:
     ):
         raise invalid(name, "a tuple of positive integers such as (20,)", shape)
     return tuple(int(d) for d in shape)
-
-
-def _dot_into(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
-    """out[...] = a @ b without a temporary. ``np.dot`` (the leanest BLAS call) writes into
-    ``out`` only when its dtype is the result's; ``np.matmul`` casts otherwise."""
-    try:
-        np.dot(a, b, out=out)
-    except ValueError:
-        np.matmul(a, b, out=out)
 
 
 def _pair(name: str, value) -> tuple[int, int]:
@@ -366,7 +358,6 @@ class Dense(Layer):
         if not isinstance(use_bias, bool):
             raise invalid("use_bias", "True or False", use_bias)
         self.use_bias = use_bias
-        self._ones_cache = np.ones(0, dtype=np.float32)
         self.kernel_initializer = initializers_module.get(kernel_initializer, "kernel_initializer")
         self.bias_initializer = initializers_module.get(bias_initializer, "bias_initializer")
         self.kernel_regularizer = regularizers_module.get(kernel_regularizer)
@@ -420,21 +411,14 @@ class Dense(Layer):
             dz2 = dz.reshape(-1, dz.shape[-1])
         else:
             dz2 = dz
-        _dot_into(x.T, dz2, self.kernel_grad)  # dL/dkernel = x^T dz, (in, units)
+        _fast.dot_into(x.T, dz2, self.kernel_grad)  # dL/dkernel = x^T dz, (in, units)
         if self.use_bias:
             # dL/dbias = the sum of dz over the batch, (units,), written as ones @ dz: on small
             # arrays one BLAS call is about twice as fast as np.sum(dz, axis=0).
-            _dot_into(self._ones(len(dz2), dz2.dtype), dz2, self.bias_grad)
+            _fast.dot_into(_fast.ones(len(dz2), dz2.dtype), dz2, self.bias_grad)
         if need_input_grad:
             return np.dot(dz, self.kernel.T)  # dL/dx = dz kernel^T, (N, in)
         return None
-
-    def _ones(self, n: int, dtype) -> np.ndarray:
-        """A vector of n ones, kept between steps."""
-        ones = self._ones_cache
-        if len(ones) != n or ones.dtype != dtype:
-            ones = self._ones_cache = np.ones(n, dtype=dtype)
-        return ones
 
     def get_config(self):
         return {
@@ -645,7 +629,7 @@ class Conv2D(Layer):
         n, ho, wo, f = dz.shape
         c = self._x_shape[-1]
         dz2 = dz.reshape(-1, f)  # (N Ho Wo, F)
-        _dot_into(self._cols.T, dz2, self.kernel_grad.reshape(kh * kw * c, f))  # cols^T dz
+        _fast.dot_into(self._cols.T, dz2, self.kernel_grad.reshape(kh * kw * c, f))  # cols^T dz
         if self.use_bias:
             self.bias_grad[...] = dz2.sum(axis=0)  # (F,)
         dcols = np.dot(dz2, self.kernel.reshape(kh * kw * c, f).T).reshape(n, ho, wo, kh, kw, c)

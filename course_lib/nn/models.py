@@ -1,8 +1,16 @@
 """``Sequential``: a stack of layers with Keras's ``compile``/``fit``/``evaluate``/``predict``.
 
+``fit`` is built as Keras's trainer is: a batch iterator (``_Batches``), one ``train_step``
+per batch, running epoch means (``_EpochMeans``) and a ``CallbackList`` (progress display,
+``History``, the user's callbacks). ``train_step`` calls the layers' public ``forward`` and
+``backward``; the one shortcut, the fused crossentropy gradient P - y, is explained in
+``_loss_and_output_gradient``.
+
 Compute semantics follow Keras 3 (TensorFlow backend), in float32:
 
 * a crossentropy loss after a final sigmoid/softmax is computed from the logits;
+* the weight penalties (``kernel_regularizer``) are added to the loss, and to ``loss`` and
+  ``val_loss`` in the History;
 * ``validation_split`` takes the last samples, before any shuffling;
 * an epoch's ``loss`` and metrics are means over every sample, using each batch's predictions
   made before that batch's update;
@@ -15,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import sys
 import warnings
 
 import numpy as np
@@ -30,13 +37,11 @@ from course_lib.nn._validation import (
     check_positive_int,
     invalid,
 )
-from course_lib.nn.callbacks import Callback, History
+from course_lib.nn.callbacks import CallbackList, History, format_logs
 from course_lib.nn.layers import InputLayer, Layer, unique_name
 from course_lib.seeding import get_rng
 
 __all__ = ["Sequential"]
-
-_PROBABILITIES, _KERAS_LOGITS, _FROM_LOGITS = 0, 1, 2
 
 
 def _shape_str(shape) -> str:
@@ -368,7 +373,10 @@ class Sequential:
         x, y_loss, _ = self._prepare(x, y)
         self._claim()
         with _fast.blas_limit(), _fast.quiet_floating_point(), self._frozen_state():
-            self._loss_and_gradients(x, y_loss, self._loss_mode(), training)
+            y_pred = self.forward(x, training=training)
+            self._backward_from_loss(self._loss_and_output_gradient(y_loss, y_pred)[1])
+            if self._regularized:
+                self._add_penalties(0.0)
         return [g.copy() for g in self.gradients]
 
     def compute_loss(self, x, y, training: bool = True) -> float:
@@ -378,8 +386,7 @@ class Sequential:
         x, y_loss, _ = self._prepare(x, y)
         self._claim()
         with _fast.blas_limit(), _fast.quiet_floating_point(), self._frozen_state():
-            out = self.forward(x, training=training)
-            value = self._loss_and_output_gradient(y_loss, out, self._loss_mode())[0]
+            value = self._loss_and_output_gradient(y_loss, self.forward(x, training=training))[0]
         return value + sum(self.losses)
 
     @contextlib.contextmanager
@@ -534,80 +541,19 @@ class Sequential:
 
     def _claim(self) -> None:
         """Before training: make sure the optimizer updates the arrays the layers hold now
-        (see ``_fast.FlatWeights.claim``) and note which layers carry a weight penalty."""
+        (see ``_fast.FlatWeights.claim``), note which layers carry a weight penalty and whether
+        the fused output gradient applies."""
         self._require_built("fit")
         self._flat.claim()
         self._regularized = [layer for layer in self._layers if layer.regularizers]
-
-    def _loss_mode(self) -> int:
         last = self._layers[-1]
         activation = getattr(last, "activation", None)
-        if (
+        self._fused = (
             self.loss.supports_logits
-            and activation is not None
+            and not self.loss.from_logits
+            and getattr(activation, "produces_probabilities", False)
             and hasattr(last, "backward_from_logits")
-        ):
-            if activation.produces_probabilities:
-                return _KERAS_LOGITS
-        if getattr(self.loss, "from_logits", False):
-            return _FROM_LOGITS
-        return _PROBABILITIES
-
-    # ------------------------------------------------------------------ one step -----------
-    def _train_step(self, x, y, mode: int):
-        """Forward, loss, backward and one optimizer update; returns (loss, y_pred)."""
-        value, out = self._loss_and_gradients(x, y, mode, True)
-        self.optimizer.apply([self._flat_grads], [self._flat_params])
-        return value, out
-
-    def _add_penalties(self, value: float) -> float:
-        """Add each kernel_regularizer's penalty to the loss and its gradient to the kernel's."""
-        for layer in self._regularized:
-            for name, regularizer in layer.regularizers.items():
-                weight = getattr(layer, name)
-                value += regularizer(weight)
-                getattr(layer, layer.grad_names[layer.param_names.index(name)])[...] += (
-                    regularizer.gradient(weight)
-                )
-        return value
-
-    def _loss_and_gradients(self, x, y, mode: int, training: bool):
-        """Forward and backward on one batch: fills every layer's gradients."""
-        layers = self._layers
-        out = x
-        for layer in layers:
-            out = layer.forward(out, training)
-        value, grad = self._loss_and_output_gradient(y, out, mode)
-        if mode == _KERAS_LOGITS:  # grad is dL/dlogits: skip the last activation's backward
-            grad = layers[-1].backward_from_logits(grad)
-        else:
-            grad = layers[-1].backward(grad)
-        for i in range(len(layers) - 2, -1, -1):
-            grad = layers[i].backward(grad)
-        if self._regularized:
-            value = self._add_penalties(value)
-        return value, out
-
-    def _loss_and_output_gradient(self, y, out, mode: int):
-        """(loss, gradient) w.r.t. the output, or w.r.t. the logits in the Keras-logits mode."""
-        if mode == _KERAS_LOGITS:
-            value, grad = self.loss.value_and_gradient_from_logits(
-                y, self._layers[-1].logits, probabilities=out
-            )
-        elif mode == _FROM_LOGITS:
-            value, grad = self.loss.value_and_gradient_from_logits(y, out)
-        else:
-            value, grad = self.loss.value_and_gradient(y, out)
-        if self._loss_weight != 1.0:
-            value, grad = value * self._loss_weight, grad * grad.dtype.type(self._loss_weight)
-        return float(value), grad
-
-    def _test_step(self, x, y, mode: int):
-        out = self.forward(x, training=False)
-        value = self._loss_and_output_gradient(y, out, mode)[0]
-        if self._regularized:
-            value += sum(self.losses)
-        return value, out
+        )
 
     # ------------------------------------------------------------------ fit ----------------
     def fit(
@@ -630,14 +576,45 @@ class Sequential:
         verbose: 0 silent, 1 progress bar, 2 one line per epoch (rounded, no timings).
         """
         self._require_compiled("fit")
-        batch_size = 32 if batch_size is None else check_positive_int("batch_size", batch_size)
         epochs = check_positive_int("epochs", epochs)
+        train, val = self._fit_batches(x, y, batch_size, validation_split, validation_data, shuffle)
+        callbacks = CallbackList(
+            callbacks, model=self, verbose=_check_verbose(verbose), epochs=epochs, steps=train.steps
+        )
+        self.history, self.stop_training = callbacks.history, False
+        callbacks.on_train_begin()
+        with _fast.blas_limit(), _fast.quiet_floating_point():
+            for epoch in range(epochs):
+                self._claim()
+                callbacks.on_epoch_begin(epoch)
+                means = _EpochMeans(self._metrics)
+                for step, x_batch, y_batch, y_metrics in train:
+                    callbacks.on_train_batch_begin(step)
+                    loss, y_pred = self.train_step(x_batch, y_batch)
+                    means.update(loss, y_pred, y_metrics)
+                    if not math.isfinite(loss):
+                        _warn_diverged(loss, epoch, step, train.steps)
+                        self.stop_training = True
+                        break
+                    if callbacks.wants_batch_logs:
+                        callbacks.on_train_batch_end(step, means.result())
+                    if self.stop_training:  # set by a callback
+                        break
+                logs = means.result()
+                if val is not None and not self.stop_training:
+                    logs.update({f"val_{k}": v for k, v in self._evaluate_batches(val).items()})
+                callbacks.on_epoch_end(epoch, dict(sorted(logs.items())))  # Keras sorts by name
+                if self.stop_training:
+                    break
+        callbacks.on_train_end()
+        return self.history
+
+    def _fit_batches(self, x, y, batch_size, validation_split, validation_data, shuffle):
+        """The checked training data and validation data, as batch iterators."""
+        batch_size = 32 if batch_size is None else check_positive_int("batch_size", batch_size)
         validation_split = check_float_range("validation_split", validation_split, 0.0, 1.0)
-        verbose = _check_verbose(verbose)
         if not isinstance(shuffle, bool):
             raise invalid("shuffle", "True or False", shuffle)
-        callbacks = self._check_callbacks(callbacks)
-
         x, y_loss, y_metrics = self._prepare(x, y)
         val = None
         if validation_data is not None:
@@ -660,119 +637,75 @@ class Sequential:
                 y_loss[:split_at],
                 [t[:split_at] for t in y_metrics],
             )
+        train = _Batches(x, y_loss, y_metrics, batch_size, shuffle)
+        return train, None if val is None else _Batches(*val, batch_size, shuffle=False)
 
-        n = len(x)
-        steps = math.ceil(n / batch_size)
-        mode = self._loss_mode()
-        history = History()
-        callbacks = [history, *callbacks]
-        params = {"epochs": epochs, "steps": steps, "verbose": verbose}
-        for cb in callbacks:
-            cb.set_model(self)
-            cb.set_params(params)
-        batch_hooks = [
-            cb
-            for cb in callbacks
-            if _overrides(cb, "on_train_batch_end") or _overrides(cb, "on_train_batch_begin")
-        ]
-        self.history = history
-        self.stop_training = False
-        metrics = self._metrics
-        names = ["loss", *(m.name for m in metrics)]
-        for cb in callbacks:
-            cb.on_train_begin()
+    # ------------------------------------------------------------------ one step -----------
+    def train_step(self, x, y):
+        """One training step on a batch, as Keras's ``train_step``: forward, loss, backward,
+        one optimizer update. ``y``: the batch's labels as the loss takes them. Returns the
+        batch's loss and the predictions made before the update."""
+        y_pred = self.forward(x, training=True)
+        loss, grad = self._loss_and_output_gradient(y, y_pred)
+        self._backward_from_loss(grad)
+        if self._regularized:
+            loss = self._add_penalties(loss)
+        self.optimizer.apply([self._flat.grads], [self._flat.params])
+        return loss, y_pred
 
-        with (
-            _fast.blas_limit(),
-            np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
-        ):
-            for epoch in range(epochs):
-                self._claim()
-                for cb in callbacks:
-                    cb.on_epoch_begin(epoch)
-                if shuffle:
-                    order = get_rng().permutation(n)
-                    xe, ye = x.take(order, axis=0), y_loss.take(order, axis=0)
-                    me = [t.take(order, axis=0) for t in y_metrics]
-                else:
-                    xe, ye, me = x, y_loss, y_metrics
-                progress = _ProgressBar(epoch, epochs, steps) if verbose == 1 else None
-                sums = [0.0] * len(names)
-                seen = 0
-                for batch in range(steps):
-                    lo = batch * batch_size
-                    hi = min(lo + batch_size, n)
-                    for cb in batch_hooks:
-                        cb.on_train_batch_begin(batch)
-                    value, y_pred = self._train_step(xe[lo:hi], ye[lo:hi], mode)
-                    size = hi - lo
-                    sums[0] += value * size
-                    for j, metric in enumerate(metrics):
-                        sums[j + 1] += metric.batch_sum(me[j][lo:hi], y_pred)
-                    seen += size
-                    if not math.isfinite(value):
-                        warnings.warn(
-                            f"The loss became {value} at epoch {epoch + 1}, batch {batch + 1} "
-                            f"(of {steps}): training stopped. Try a smaller learning_rate, "
-                            "scaled inputs, or check the labels.",
-                            RuntimeWarning,
-                            stacklevel=2,
-                        )
-                        self.stop_training = True
-                        break
-                    if batch_hooks or progress is not None:
-                        logs = {k: s / seen for k, s in zip(names, sums, strict=False)}
-                        for cb in batch_hooks:
-                            cb.on_train_batch_end(batch, logs)
-                        if progress is not None:
-                            progress.update(batch + 1, logs)
-                        if self.stop_training:  # set by a callback
-                            break
-                logs = {k: float(s / seen) for k, s in zip(names, sums, strict=False)}
-                if val is not None and not self.stop_training:
-                    val_logs = self._evaluate_prepared(*val, batch_size, mode)
-                    logs.update({f"val_{k}": v for k, v in val_logs.items()})
-                logs = dict(sorted(logs.items()))  # Keras 3 orders the logs by name
-                if progress is not None:
-                    progress.finish(logs)
-                elif verbose == 2:
-                    print(f"Epoch {epoch + 1}/{epochs} - " + _format_logs(logs), flush=True)
-                for cb in callbacks:
-                    cb.on_epoch_end(epoch, logs)
-                if self.stop_training:
-                    break
-        for cb in callbacks:
-            cb.on_train_end()
-        return history
+    def test_step(self, x, y):
+        """The loss (with the weight penalties) and the predictions, in inference mode."""
+        y_pred = self.forward(x, training=False)
+        loss = self._loss_and_output_gradient(y, y_pred)[0]
+        if self._regularized:
+            loss += sum(self.losses)
+        return loss, y_pred
 
-    @staticmethod
-    def _check_callbacks(callbacks) -> list[Callback]:
-        if callbacks is None:
-            return []
-        if isinstance(callbacks, Callback):
-            callbacks = [callbacks]
-        if not isinstance(callbacks, (list, tuple)) or not all(
-            isinstance(cb, Callback) for cb in callbacks
-        ):
-            raise TypeError(
-                "Received an invalid value for `callbacks`, expected a list of callbacks such as "
-                f"[EarlyStopping(patience=3)]. Received: callbacks={callbacks!r}"
-            )
-        return list(callbacks)
+    def _loss_and_output_gradient(self, y, y_pred):
+        """The batch loss and the gradient that backward starts from.
+
+        The one shortcut of the engine: after a final sigmoid or softmax, a crossentropy is
+        computed from the logits z (the activation's input), and its gradient with respect to
+        z is simply (P - y) / N. Keras's TensorFlow backend does the same (no clipping, exact
+        gradients where the probabilities saturate). Backward then starts below the activation,
+        at ``backward_from_logits``. Any other loss gives dL/dy_pred for ``backward``.
+        """
+        if self._fused:
+            logits = self._layers[-1].logits
+            value, grad = self.loss.value_and_gradient_from_logits(y, logits, probabilities=y_pred)
+        elif self.loss.from_logits:  # the model's output *is* the logits
+            value, grad = self.loss.value_and_gradient_from_logits(y, y_pred)
+        else:
+            value, grad = self.loss.value_and_gradient(y, y_pred)
+        if self._loss_weight != 1.0:
+            value, grad = value * self._loss_weight, grad * grad.dtype.type(self._loss_weight)
+        return float(value), grad
+
+    def _backward_from_loss(self, grad) -> None:
+        """Every layer's ``backward``, from the gradient ``_loss_and_output_gradient`` gave."""
+        layers = self._layers
+        last = layers[-1]
+        grad = last.backward_from_logits(grad) if self._fused else last.backward(grad)
+        for layer in layers[-2::-1]:
+            grad = layer.backward(grad)
+
+    def _add_penalties(self, value: float) -> float:
+        """Add each kernel_regularizer's penalty to the loss and its gradient to the kernel's."""
+        for layer in self._regularized:
+            for name, regularizer in layer.regularizers.items():
+                weight = getattr(layer, name)
+                value += regularizer(weight)
+                grad = getattr(layer, layer.grad_names[layer.param_names.index(name)])
+                grad += regularizer.gradient(weight)
+        return value
 
     # ------------------------------------------------------------------ evaluate/predict ---
-    def _evaluate_prepared(self, x, y_loss, y_metrics, batch_size: int, mode: int) -> dict:
-        metrics = self._metrics
-        names = ["loss", *(m.name for m in metrics)]
-        sums = [0.0] * len(names)
-        n = len(x)
-        for lo in range(0, n, batch_size):
-            hi = min(lo + batch_size, n)
-            value, y_pred = self._test_step(x[lo:hi], y_loss[lo:hi], mode)
-            sums[0] += value * (hi - lo)
-            for j, metric in enumerate(metrics):
-                sums[j + 1] += metric.batch_sum(y_metrics[j][lo:hi], y_pred)
-        return {k: float(s / n) for k, s in zip(names, sums, strict=False)}
+    def _evaluate_batches(self, batches: _Batches) -> dict:
+        means = _EpochMeans(self._metrics)
+        for _, x_batch, y_batch, y_metrics in batches:
+            loss, y_pred = self.test_step(x_batch, y_batch)
+            means.update(loss, y_pred, y_metrics)
+        return means.result()
 
     def evaluate(
         self,
@@ -788,14 +721,11 @@ class Sequential:
         verbose = _check_verbose(verbose)
         x, y_loss, y_metrics = self._prepare(x, y)
         self._claim()
-        with (
-            _fast.blas_limit(),
-            np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
-        ):
-            logs = self._evaluate_prepared(x, y_loss, y_metrics, batch_size, self._loss_mode())
+        batches = _Batches(x, y_loss, y_metrics, batch_size, shuffle=False)
+        with _fast.blas_limit(), _fast.quiet_floating_point():
+            logs = self._evaluate_batches(batches)
         if verbose:
-            steps = math.ceil(len(x) / batch_size)
-            print(f"{steps}/{steps} - " + _format_logs(logs), flush=True)
+            print(f"{batches.steps}/{batches.steps} - " + format_logs(logs), flush=True)
         return self._return_logs(logs, return_dict)
 
     def _return_logs(self, logs: dict, return_dict: bool):
@@ -810,10 +740,7 @@ class Sequential:
         if verbose != "auto":
             _check_verbose(verbose)
         x = self._check_x(x, "x")
-        with (
-            _fast.blas_limit(),
-            np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
-        ):
+        with _fast.blas_limit(), _fast.quiet_floating_point():
             parts = [
                 self.forward(x[lo : lo + batch_size], training=False)
                 for lo in range(0, len(x), batch_size)
@@ -831,14 +758,16 @@ class Sequential:
         self._require_compiled("train_on_batch")
         x, y_loss, y_metrics = self._prepare(x, y)
         self._claim()
-        value, y_pred = self._train_step(x, y_loss, self._loss_mode())
+        with _fast.blas_limit(), _fast.quiet_floating_point():
+            value, y_pred = self.train_step(x, y_loss)
         return self._update_running(value, y_pred, y_metrics, len(x), return_dict)
 
     def test_on_batch(self, x, y, return_dict: bool = False):
         self._require_compiled("test_on_batch")
         x, y_loss, y_metrics = self._prepare(x, y)
         self._claim()
-        value, y_pred = self._test_step(x, y_loss, self._loss_mode())
+        with _fast.blas_limit(), _fast.quiet_floating_point():
+            value, y_pred = self.test_step(x, y_loss)
         return self._update_running(value, y_pred, y_metrics, len(x), return_dict)
 
     def _update_running(self, value, y_pred, y_metrics, n, return_dict):
@@ -865,39 +794,53 @@ def _check_weights_path(filepath):
     return os.fspath(filepath)
 
 
-def _format_logs(logs: dict) -> str:
-    return " - ".join(f"{k}: {v:.4f}" for k, v in sorted(logs.items()))
+def _warn_diverged(loss: float, epoch: int, step: int, steps: int) -> None:
+    warnings.warn(
+        f"The loss became {loss} at epoch {epoch + 1}, batch {step + 1} (of {steps}): training "
+        "stopped. Try a smaller learning_rate, scaled inputs, or check the labels.",
+        RuntimeWarning,
+        stacklevel=3,
+    )
 
 
-def _overrides(callback: Callback, method: str) -> bool:
-    return getattr(type(callback), method) is not getattr(Callback, method)
+class _Batches:
+    """The batches of one epoch, as Keras's epoch iterator: ``for step, x, y, y_metrics in
+    batches``. With ``shuffle`` the samples are put in a new random order (``get_rng()``) each
+    time the iteration starts; the last batch may be smaller."""
+
+    def __init__(self, x, y, y_metrics, batch_size: int, shuffle: bool):
+        self.x, self.y, self.y_metrics = x, y, y_metrics
+        self.batch_size, self.shuffle = batch_size, shuffle
+        self.steps = math.ceil(len(x) / batch_size)
+
+    def __iter__(self):
+        x, y, y_metrics = self.x, self.y, self.y_metrics
+        if self.shuffle:
+            order = get_rng().permutation(len(x))
+            x, y = x.take(order, axis=0), y.take(order, axis=0)
+            y_metrics = [t.take(order, axis=0) for t in y_metrics]
+        size = self.batch_size
+        for step in range(self.steps):
+            lo, hi = step * size, (step + 1) * size
+            yield step, x[lo:hi], y[lo:hi], [t[lo:hi] for t in y_metrics]
 
 
-class _ProgressBar:
-    """Keras-like progress bar for ``verbose=1``.
+class _EpochMeans:
+    """The loss and metrics of an epoch so far: means over every sample seen, each batch
+    counted for its size (Keras's epoch logs)."""
 
-    Redrawn each time the bar grows by one segment (at most ``width`` times an epoch), never by
-    the clock, and without timings: the same run prints the same text, so a notebook's stored
-    output stays stable.
-    """
+    def __init__(self, metrics):
+        self.metrics = metrics
+        self.names = ["loss", *(m.name for m in metrics)]
+        self.sums = [0.0] * len(self.names)
+        self.seen = 0
 
-    def __init__(self, epoch: int, epochs: int, steps: int, width: int = 20):
-        self.steps, self.width = steps, width
-        self.drawn = -1
-        print(f"Epoch {epoch + 1}/{epochs}", flush=True)
+    def update(self, loss: float, y_pred, y_metrics) -> None:
+        n = len(y_pred)
+        self.sums[0] += loss * n
+        for j, (metric, target) in enumerate(zip(self.metrics, y_metrics, strict=True)):
+            self.sums[j + 1] += metric.batch_sum(target, y_pred)
+        self.seen += n
 
-    def _draw(self, step: int, logs: dict, end: str) -> None:
-        done = self.width * step // self.steps
-        bar = "━" * done + " " * (self.width - done)
-        digits = len(str(self.steps))
-        sys.stdout.write(f"\r{step:>{digits}}/{self.steps} {bar} - {_format_logs(logs)}{end}")
-        sys.stdout.flush()
-
-    def update(self, step: int, logs: dict) -> None:
-        done = self.width * step // self.steps
-        if done > self.drawn and step < self.steps:
-            self.drawn = done
-            self._draw(step, logs, "")
-
-    def finish(self, logs: dict) -> None:
-        self._draw(self.steps, logs, "\n")
+    def result(self) -> dict:
+        return {k: float(s / self.seen) for k, s in zip(self.names, self.sums, strict=True)}
