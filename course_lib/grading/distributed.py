@@ -35,11 +35,12 @@ def _client(scheduler: str, n_workers: int = 2) -> tuple[Any, Any]:
             "grading on Dask needs the `grading` extra: pip install -e '.[grading]'"
         ) from exc
     if scheduler == "local":
+        # Workers as threads of this process: a task only starts a sandbox and waits for it, so
+        # worker processes would add their start-up time (and nothing else).
         cluster = LocalCluster(
             n_workers=n_workers,
             threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
+            processes=False,  # in-process transport: no port is opened
             dashboard_address=None,
         )
         return Client(cluster), cluster

@@ -111,3 +111,31 @@ def test_two_workers_grade_a_batch_exactly_as_locally(cluster, tmp_path):
     assert 0 < by_student["broken"] < by_student["full"]
     with pytest.raises(ValueError, match="expected 'local' or an address like 'tcp://HOST:PORT'"):
         grade([subs / "full"], scheduler="127.0.0.1:8786", progress=False)
+
+
+def test_scheduler_local_grades_through_the_command(tmp_path, capsys):
+    from course_lib.grading.cli import main
+
+    for name in ("ada", "bo"):
+        (tmp_path / "subs" / name).mkdir(parents=True)
+        (tmp_path / "subs" / name / CH1).write_text("not json")
+    report = tmp_path / "grades.json"
+    sandbox = "bwrap" if bwrap_works()[0] else "process"
+    code = main(
+        [
+            "grade",
+            str(tmp_path / "subs"),
+            "--scheduler",
+            "local",
+            "--jobs",
+            "2",
+            "-q",
+            "--sandbox",
+            sandbox,
+            "--report",
+            str(report),
+        ]
+    )
+    assert code == 0 and "2 submission(s) graded." in capsys.readouterr().out
+    subs = json.loads(report.read_text())["submissions"]
+    assert [(s["student"], s["status"]) for s in subs] == [("ada", "invalid"), ("bo", "invalid")]
