@@ -306,12 +306,12 @@ def run_lab(out: Path, only: str | None, problems: Problems, timings: dict) -> N
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+        written = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
+        timings["written_to_home"] = written
+        shutil.rmtree(tmp, ignore_errors=True)
     lab_log = log_path.read_text(errors="replace")
     if "without encryption" in lab_log:
         problems.add("JupyterLab log", "a kernel ran over TCP without encryption")
-    written = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
-    timings["written_to_home"] = written
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- the site
