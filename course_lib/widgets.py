@@ -137,7 +137,8 @@ def knob(draw: Callable[..., Any], *, live: bool | None = None, **controls: Any)
     one of its keyword parameters, which must have a default. A control is anything
     ``ipywidgets.interact`` accepts: ``(min, max)`` or ``(min, max, step)`` for a slider, a list
     of choices, or a widget (which must start at ``draw``'s default, e.g.
-    ``FloatLogSlider(value=0.1, min=-3, max=0)``). ``live`` forces the mode (default: detected by
+    ``SelectionSlider(options=[0.01, 0.1, 1.0], value=0.1)``; a ``FloatLogSlider`` is rounded
+    to its step by the frontend, so 0.05 with ``step=0.1`` starts at 0.0501 there). ``live`` forces the mode (default: detected by
     :func:`live_frontend`).
 
     Returns None (so that a trailing ``knob(...)`` displays nothing twice); :func:`build_knob`
