@@ -37,6 +37,8 @@ with it unchanged. A residual block y = x + relu(x @ kernel + bias)::
             return grad + dz @ self.kernel.T
 
 Write the gradients *into* the arrays (``[...] =``): the model trains the arrays it holds.
+(A model's first layer is called through ``backward_params(grad)``, which by default is
+``backward``; override it only to skip computing dL/dx there, as Dense does.)
 Replacing a weight (``layer.kernel = new_array``) is fine between calls: the next ``fit`` trains
 the new array (a different shape is refused with an error).
 """
@@ -209,6 +211,12 @@ class Layer:
         raise NotImplementedError(
             f"{type(self).__name__} must implement backward(grad) -> gradient w.r.t. its input"
         )
+
+    def backward_params(self, grad: np.ndarray) -> None:
+        """Fill the parameter gradients only: what a model's first layer is asked for, since
+        nobody needs the gradient with respect to the data. Calls ``backward`` unless a layer
+        has a cheaper way (Dense, Conv2D and Embedding skip computing dL/d(input))."""
+        self.backward(grad)
 
     def __call__(self, x, training: bool = False) -> np.ndarray:
         """Build on first use, then ``forward``."""
@@ -403,6 +411,9 @@ class Dense(Layer):
         """Backward from dL/dz, the gradient w.r.t. the pre-activation (the fused output
         gradient P - y of a crossentropy after a sigmoid/softmax; see ``Sequential``)."""
         return self._backward_linear(dz, True)
+
+    def backward_params(self, grad):
+        self._backward_linear(self.activation.backward(grad, self._z, self._y), False)
 
     def _backward_linear(self, dz, need_input_grad: bool = True):
         x = self._x
@@ -624,7 +635,10 @@ class Conv2D(Layer):
         dz = self.activation.backward(grad, self._z, self._y)
         return self.backward_from_logits(dz)
 
-    def backward_from_logits(self, dz):
+    def backward_params(self, grad):
+        self.backward_from_logits(self.activation.backward(grad, self._z, self._y), False)
+
+    def backward_from_logits(self, dz, need_input_grad: bool = True):
         (kh, kw), (sh, sw) = self.kernel_size, self.strides
         n, ho, wo, f = dz.shape
         c = self._x_shape[-1]
@@ -632,6 +646,8 @@ class Conv2D(Layer):
         _fast.dot_into(self._cols.T, dz2, self.kernel_grad.reshape(kh * kw * c, f))  # cols^T dz
         if self.use_bias:
             self.bias_grad[...] = dz2.sum(axis=0)  # (F,)
+        if not need_input_grad:
+            return None
         dcols = np.dot(dz2, self.kernel.reshape(kh * kw * c, f).T).reshape(n, ho, wo, kh, kw, c)
         dxp = np.zeros(self._padded_shape, dtype=dz.dtype)
         for i in range(kh):  # each window position sends its gradient back where it was read
@@ -899,6 +915,12 @@ class Embedding(Layer):
             self.embeddings_grad, self._indices.reshape(-1), grad.reshape(-1, self.output_dim)
         )
         return np.zeros(self._indices.shape, dtype=grad.dtype)
+
+    def backward_params(self, grad):
+        self.embeddings_grad[...] = 0
+        np.add.at(
+            self.embeddings_grad, self._indices.reshape(-1), grad.reshape(-1, self.output_dim)
+        )
 
     def get_config(self):
         return {"name": self.name, "input_dim": self.input_dim, "output_dim": self.output_dim}

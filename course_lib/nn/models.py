@@ -3,7 +3,7 @@
 ``fit`` is built as Keras's trainer is: a batch iterator (``_Batches``), one ``train_step``
 per batch, running epoch means (``_EpochMeans``) and a ``CallbackList`` (progress display,
 ``History``, the user's callbacks). ``train_step`` calls the layers' public ``forward`` and
-``backward``; the one shortcut, the fused crossentropy gradient P - y, is explained in
+``backward`` (``backward_params`` on the first layer); the one shortcut, the fused crossentropy gradient P - y, is explained in
 ``_loss_and_output_gradient``.
 
 Compute semantics follow Keras 3 (TensorFlow backend), in float32:
@@ -682,12 +682,22 @@ class Sequential:
         return float(value), grad
 
     def _backward_from_loss(self, grad) -> None:
-        """Every layer's ``backward``, from the gradient ``_loss_and_output_gradient`` gave."""
+        """Every layer's ``backward``, last to first, from the gradient that
+        ``_loss_and_output_gradient`` gave; the first layer's ``backward_params`` skips the
+        gradient with respect to the data (for the seed model at batch 1024 that product is a
+        fifth of the step's matrix work)."""
         layers = self._layers
         last = layers[-1]
+        if len(layers) == 1:  # nothing below: only the weights' gradients are needed
+            if self._fused:
+                last.backward_from_logits(grad)
+            else:
+                last.backward_params(grad)
+            return
         grad = last.backward_from_logits(grad) if self._fused else last.backward(grad)
-        for layer in layers[-2::-1]:
+        for layer in layers[-2:0:-1]:
             grad = layer.backward(grad)
+        layers[0].backward_params(grad)  # the data's own gradient is not needed
 
     def _add_penalties(self, value: float) -> float:
         """Add each kernel_regularizer's penalty to the loss and its gradient to the kernel's."""
@@ -837,9 +847,10 @@ class _EpochMeans:
 
     def update(self, loss: float, y_pred, y_metrics) -> None:
         n = len(y_pred)
-        self.sums[0] += loss * n
-        for j, (metric, target) in enumerate(zip(self.metrics, y_metrics, strict=True)):
-            self.sums[j + 1] += metric.batch_sum(target, y_pred)
+        sums = self.sums
+        sums[0] += loss * n
+        for j, metric in enumerate(self.metrics, 1):
+            sums[j] += metric.batch_sum(y_metrics[j - 1], y_pred)
         self.seen += n
 
     def result(self) -> dict:
