@@ -387,3 +387,30 @@ def test_digits_convnet_trains_quickly():
 def test_new_names_are_exported():
     for name in ["Conv2D", "MaxPooling2D", "BatchNormalization", "Embedding", "regularizers"]:
         assert name in nn.__all__ and hasattr(nn, name)
+
+
+@pytest.mark.parametrize("first", ["dense", "conv", "embedding", "single"])
+def test_first_layer_backward_params_gives_the_same_gradients(first):
+    """fit skips the first layer's input gradient (backward_params): the weights' gradients
+    must be those of the full backward, checked against finite differences."""
+    course_lib.set_seed(0)
+    rng = np.random.default_rng(0)
+    if first == "embedding":
+        layers, x = [Input(shape=(3,)), Embedding(6, 2), Flatten()], rng.integers(0, 6, (5, 3))
+    elif first == "conv":
+        layers, x = [Input(shape=(4, 4, 1)), Conv2D(2, 3), Flatten()], rng.normal(size=(5, 4, 4, 1))
+    else:
+        layers, x = [Input(shape=(3,))], rng.normal(size=(5, 3))
+    if first != "single":
+        layers.append(Dense(4, activation="tanh"))
+    model = Sequential([*layers, Dense(2, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    gradcheck(model, x, rng.integers(0, 2, 5))
+    layer = model.layers[0]
+    layer.forward(np.asarray(x, dtype=layer.input_dtype or np.float32), training=True)
+    upstream = rng.normal(size=(5, *layer.output_shape)).astype(np.float32)
+    layer.backward(upstream)
+    full = [g.copy() for g in layer.grads]
+    layer.backward_params(upstream)
+    for mine, theirs in zip(layer.grads, full, strict=True):
+        np.testing.assert_array_equal(mine, theirs)
