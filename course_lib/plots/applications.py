@@ -391,7 +391,7 @@ def plot_convolution(
 def plot_embedding_2d(
     vectors: np.ndarray,
     labels: Sequence[str],
-    groups: Mapping[str, str] | None = None,
+    groups: Mapping[str, Sequence[str]] | None = None,
     title: str | None = None,
 ):
     """Vectors projected on their first two principal components, each drawn as its label.
