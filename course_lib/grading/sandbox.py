@@ -126,8 +126,8 @@ def sandbox_command(argv: list[str], memory_mb: int = 0) -> list[str]:
     ):
         if os.path.exists(etc):
             cmd += ["--ro-bind", etc, etc]
-    for root in _python_roots():
-        cmd += ["--ro-bind", str(root), str(root)]
+    # bwrap applies these in order: /tmp first, so that a Python environment (or a checkout)
+    # that lives under /tmp is bound on top of the empty tmpfs instead of hidden by it.
     cmd += [
         "--proc",
         "/proc",
@@ -137,6 +137,10 @@ def sandbox_command(argv: list[str], memory_mb: int = 0) -> list[str]:
         str(TMPFS_BYTES),
         "--tmpfs",
         "/tmp",
+    ]
+    for root in _python_roots():
+        cmd += ["--ro-bind", str(root), str(root)]
+    cmd += [
         "--size",
         str(TMPFS_BYTES),
         "--tmpfs",

@@ -144,3 +144,18 @@ def test_a_killed_grader_loses_nothing_and_resume_grades_the_rest(tmp_path):
     assert [Path(r.path).parent.name for r in graded] == ["zz_slow"]
     assert [r.score == r.max_score for r in results] == [True, True, True]
     assert len(json.loads(report.read_text())["submissions"]) == 3
+
+
+@pytest.mark.skipif(sandbox.bwrap_path() is None, reason="needs bubblewrap")
+def test_a_python_environment_under_tmp_stays_visible(monkeypatch):
+    # The sandbox mounts an empty /tmp; a checkout or venv under /tmp (a CI clone) must be bound
+    # on top of it, not hidden by it.
+    folder = Path(tempfile.mkdtemp(prefix="course-root-"))
+    (folder / "marker.txt").write_text("visible")
+    roots = sandbox._python_roots()
+    monkeypatch.setattr(sandbox, "_python_roots", lambda: [*roots, folder])
+    command = sandbox.sandbox_command(["/bin/cat", str(folder / "marker.txt")])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "visible"), done.stderr
+    (folder / "marker.txt").unlink()
+    folder.rmdir()
