@@ -11,25 +11,11 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.patches import Patch
 
+from course_lib.plots.boundaries import _check_xy as _check_points
+
 __all__ = ["plot_half_planes", "plot_neuron", "plot_perceptron_updates"]
 
 _CLASS_STYLE = ((0, "#2166ac", "o"), (1, "#b2182b", "^"))  # as in plots.boundaries
-
-
-def _check_points(X, y) -> tuple[np.ndarray, np.ndarray]:
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y).reshape(-1)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(
-            "Received an invalid value for `X`, expected an array of shape (n_samples, 2). "
-            f"Received: X.shape={X.shape}"
-        )
-    if len(y) != len(X):
-        raise ValueError(
-            "Received an invalid value for `y`, expected one label per row of X "
-            f"({len(X)}). Received: y.shape={y.shape}"
-        )
-    return X, y
 
 
 def _limits(X: np.ndarray, margin: float) -> tuple[float, float, float, float]:
@@ -78,9 +64,7 @@ def _finish(ax, limits) -> None:
     ax.set_aspect("equal", adjustable="box")
 
 
-def plot_neuron(
-    w, b: float, X, y, activation: str = "sigmoid", margin: float = 0.4, ax=None
-):
+def plot_neuron(w, b: float, X, y, activation: str = "sigmoid", margin: float = 0.4, ax=None):
     """One neuron on the plane: its output shaded, its line ``w . x + b = 0`` and its weights.
 
     Args:
@@ -115,11 +99,7 @@ def plot_neuron(
         np.linspace(limits[0], limits[1], 150), np.linspace(limits[2], limits[3], 150)
     )
     z = w[0] * g1 + w[1] * g2 + b
-    out = (
-        1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
-        if activation == "sigmoid"
-        else (z > 0) * 1.0
-    )
+    out = 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60))) if activation == "sigmoid" else (z > 0) * 1.0
     shade = ax.contourf(
         g1,
         g2,
@@ -130,9 +110,7 @@ def plot_neuron(
         vmin=0,
         vmax=1,
     )
-    fig.colorbar(
-        shade, ax=ax, label=f"neuron output ({activation})", fraction=0.046, pad=0.04
-    )
+    fig.colorbar(shade, ax=ax, label=f"neuron output ({activation})", fraction=0.046, pad=0.04)
     _line(ax, w, b, limits, color="k", lw=1.8, label="w . x + b = 0")
     _scatter(ax, X, y)
     z_points = X @ w + b
@@ -152,9 +130,7 @@ def plot_neuron(
     return fig
 
 
-def plot_perceptron_updates(
-    X, y, history, mistakes=None, margin: float = 0.3, max_lines: int = 12
-):
+def plot_perceptron_updates(X, y, history, mistakes=None, margin: float = 0.3, max_lines: int = 12):
     """The perceptron's line after each update, light to dark, and its mistakes per epoch.
 
     Args:
@@ -192,14 +168,10 @@ def plot_perceptron_updates(
     ax = axes[0, 0]
     limits = _limits(X, margin)
     n_updates = len(history) - 1
-    steps = np.unique(
-        np.linspace(1, n_updates, min(max_lines, n_updates)).round().astype(int)
-    )
+    steps = np.unique(np.linspace(1, n_updates, min(max_lines, n_updates)).round().astype(int))
     steps = steps[(steps >= 1) & (steps < n_updates)]
     norm = Normalize(vmin=0, vmax=max(n_updates, 1))
-    cmap = ListedColormap(
-        plt.get_cmap("Greys")(np.linspace(0.25, 0.85, 256))
-    )  # no white lines
+    cmap = ListedColormap(plt.get_cmap("Greys")(np.linspace(0.25, 0.85, 256)))  # no white lines
     for k in steps:
         w1, w2, b = history[k]
         _line(ax, np.array([w1, w2]), b, limits, color=cmap(norm(k)), lw=1.0)
@@ -237,12 +209,8 @@ def plot_perceptron_updates(
             ax2.bar_label(bars, padding=2, fontsize=8)
         ax2.set_xlabel("epoch (one pass over the data)")
         ax2.set_ylabel("mistakes = updates in that epoch")
-        ax2.set_xticks(
-            epochs if len(epochs) <= 12 else np.linspace(1, len(epochs), 6).round()
-        )
-        ax2.set_title(
-            f"Mistakes per epoch: {int(mistakes.sum())} updates in all", fontsize=10
-        )
+        ax2.set_xticks(epochs if len(epochs) <= 12 else np.linspace(1, len(epochs), 6).round())
+        ax2.set_title(f"Mistakes per epoch: {int(mistakes.sum())} updates in all", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -321,19 +289,12 @@ def plot_half_planes(
         )
         ax.contour(g1, g2, p, levels=[0.5], colors="k", linewidths=1.5)
         for j in range(units):
-            _line(
-                ax, kernel[:, j], bias[j], limits, color=unit_colors(j), lw=1.2, ls="--"
-            )
+            _line(ax, kernel[:, j], bias[j], limits, color=unit_colors(j), lw=1.2, ls="--")
         _scatter(ax, X, y, size=12)
         accuracy = float(
-            np.mean(
-                (np.asarray(predict(X.astype(np.float32))).reshape(-1) > 0.5)
-                == (y > 0.5)
-            )
+            np.mean((np.asarray(predict(X.astype(np.float32))).reshape(-1) > 0.5) == (y > 0.5))
         )
-        ax.set_title(
-            f"the network's output (black: 0.5)\naccuracy {accuracy:.2f}", fontsize=9
-        )
+        ax.set_title(f"the network's output (black: 0.5)\naccuracy {accuracy:.2f}", fontsize=9)
         _finish(ax, limits)
         fig.colorbar(shade, ax=ax, label="P(class 1)", fraction=0.046, pad=0.04)
     handles, _ = axes[0, 0].get_legend_handles_labels()
