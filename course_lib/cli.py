@@ -52,8 +52,10 @@ def _python_range() -> str:
 
 def _setup_kind() -> str:
     """How this Python was set up: Binder, conda or a venv (or a system Python)."""
-    if any(os.environ.get(name) for name in ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL",
-                                                 "BINDER_SERVICE_HOST")):
+    if any(
+        os.environ.get(name)
+        for name in ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL", "BINDER_SERVICE_HOST")
+    ):
         return "Binder"
     if (Path(sys.prefix) / "conda-meta").is_dir():
         return "conda"
@@ -67,8 +69,9 @@ def _environment_yml_python(root: Path) -> str | None:
     path = root / "environment.yml"
     if not path.is_file():
         return None
-    match = re.search(r"^\s*-\s*python\s*=\s*([0-9.]+)", path.read_text(encoding="utf-8"),
-                      re.MULTILINE)
+    match = re.search(
+        r"^\s*-\s*python\s*=\s*([0-9.]+)", path.read_text(encoding="utf-8"), re.MULTILINE
+    )
     return match.group(1) if match else None
 
 
@@ -81,11 +84,14 @@ def _doctor_setup(problems: list[str]) -> None:
     if pinned is not None:
         version = tuple(int(part) for part in pinned.split(".")[:2])
         in_range = SUPPORTED_PYTHONS[0] <= version <= SUPPORTED_PYTHONS[1]
-        print(f"{'environment.yml':<22}python={pinned}"
-              + ("" if in_range else f" (outside {_python_range()})"))
+        print(
+            f"{'environment.yml':<22}python={pinned}"
+            + ("" if in_range else f" (outside {_python_range()})")
+        )
         if not in_range:
-            problems.append(f"environment.yml pins python={pinned}: pin a version from "
-                            f"{_python_range()}.")
+            problems.append(
+                f"environment.yml pins python={pinned}: pin a version from {_python_range()}."
+            )
     if kind in ("Binder", "conda") and (root / "binder" / "postBuild").is_file():
         print(f"{'binder/postBuild':<22}registers the course kernel and the JupyterLab settings")
 
@@ -98,8 +104,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     install_hint = "install the course with `make test` (or `pip install -e '.[dev]'`)"
     print(f"{'Python':<22}{platform.python_version()} ({sys.executable})")
     if not SUPPORTED_PYTHONS[0] <= sys.version_info[:2] <= SUPPORTED_PYTHONS[1]:
-        problems.append(f"{_python_range()} is required (found {platform.python_version()}): "
-                        "create the venv with one of those, e.g. `make test PYTHON=python3.12`.")
+        problems.append(
+            f"{_python_range()} is required (found {platform.python_version()}): "
+            "create the venv with one of those, e.g. `make test PYTHON=python3.12`."
+        )
     _doctor_setup(problems)
 
     rows = [
@@ -160,15 +168,22 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if overrides.is_file():
         try:
             settings = json.loads(overrides.read_text(encoding="utf-8"))
-            news_off = all(settings.get(plugin, {}).get(key) == value
-                           for plugin, values in LAB_OVERRIDES.items()
-                           for key, value in values.items())
+            news_off = all(
+                settings.get(plugin, {}).get(key) == value
+                for plugin, values in LAB_OVERRIDES.items()
+                for key, value in values.items()
+            )
         except ValueError:
             news_off = False
     # Not a problem: `course lab` (make lab, binder/postBuild) writes them before JupyterLab starts.
-    print(f"{'JupyterLab settings':<22}"
-          + (f"news prompt off ({overrides})" if news_off
-             else "default: `course lab` switches the news prompt off on first use"))
+    print(
+        f"{'JupyterLab settings':<22}"
+        + (
+            f"news prompt off ({overrides})"
+            if news_off
+            else "default: `course lab` switches the news prompt off on first use"
+        )
+    )
 
     if problems:
         print("\nProblems found:", file=sys.stderr)
@@ -194,18 +209,26 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("No chapter notebooks exist yet (notebooks/NN_*.ipynb): nothing to run.")
         return 0
     if not args.chapters:
-        print(f"Running the {len(notebooks)} chapter(s) that exist: "
-              + ", ".join(nb.stem for nb in notebooks))
-    results = run_notebooks(notebooks, output_dir=args.output_dir,
-                            parameters=_parameters(args.parameter), smoke=args.smoke)
+        print(
+            f"Running the {len(notebooks)} chapter(s) that exist: "
+            + ", ".join(nb.stem for nb in notebooks)
+        )
+    results = run_notebooks(
+        notebooks,
+        output_dir=args.output_dir,
+        parameters=_parameters(args.parameter),
+        smoke=args.smoke,
+    )
     failed = 0
     for result in results:
         if result.ok:
             print(f"  ok      {result.notebook.name:<28}{result.seconds:7.1f} s -> {result.output}")
         else:
             failed += 1
-            print(f"  FAILED  {result.notebook.name:<28}{result.seconds:7.1f} s: {result.error}",
-                  file=sys.stderr)
+            print(
+                f"  FAILED  {result.notebook.name:<28}{result.seconds:7.1f} s: {result.error}",
+                file=sys.stderr,
+            )
     total = sum(r.seconds for r in results)
     print(f"{len(results) - failed} of {len(results)} notebooks ran in {total:.1f} s.")
     return 1 if failed else 0
@@ -235,8 +258,10 @@ def cmd_claims(args: argparse.Namespace) -> int:
     runs = run_claims(resolve_chapters(args.chapters), output_dir=args.output_dir, jobs=args.jobs)
     failed = [run for run in runs if not run.ok]
     checked = sum(len(run.records) for run in runs)
-    print(f"{len(runs) - len(failed)} of {len(runs)} runs passed, {checked} claims checked; "
-          f"report: {args.output_dir / 'report.md'}")
+    print(
+        f"{len(runs) - len(failed)} of {len(runs)} runs passed, {checked} claims checked; "
+        f"report: {args.output_dir / 'report.md'}"
+    )
     return 1 if failed or not runs else 0
 
 
@@ -263,17 +288,22 @@ def cmd_lab(args: argparse.Namespace) -> int:
             print(f"  {path.relative_to(work)}")
     else:
         print(f"Your work folder is {work} (nothing new to copy; your files are untouched).")
-    print("The stored notebooks in notebooks/ and exercises/ stay as they are; "
-          "`course reset CHAPTER` gives you a fresh copy of one.")
+    print(
+        "The stored notebooks in notebooks/ and exercises/ stay as they are; "
+        "`course reset CHAPTER` gives you a fresh copy of one."
+    )
     try:
         write_lab_settings()
         registered = ensure_course_kernel()
     except OSError as error:  # an environment this user may not write to (a shared install)
-        print(f"Could not write into the environment {sys.prefix} ({error}); JupyterLab starts "
-              "with its settings as they are.", file=sys.stderr)
+        print(
+            f"Could not write into the environment {sys.prefix} ({error}); JupyterLab starts "
+            "with its settings as they are.",
+            file=sys.stderr,
+        )
         registered = None
     if registered is not None:
-        print(f"Registered the course kernel \"Python 3 (course)\" in {registered}.")
+        print(f'Registered the course kernel "Python 3 (course)" in {registered}.')
     extra = list(args.jupyter_args or [])
     if extra[:1] == ["--"]:
         extra = extra[1:]
@@ -309,57 +339,107 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     doctor = sub.add_parser("doctor", help="check the set-up and print versions")
-    doctor.add_argument("--fast", action="store_true",
-                        help="do not import Keras to report its backend")
+    doctor.add_argument(
+        "--fast", action="store_true", help="do not import Keras to report its backend"
+    )
     doctor.set_defaults(func=cmd_doctor)
 
     lab = sub.add_parser(
-        "lab", help="open JupyterLab on your work folder (work/), filled on first use",
+        "lab",
+        help="open JupyterLab on your work folder (work/), filled on first use",
         description="Copy the chapters and exercises that your work folder lacks (never "
-                    "overwriting your files), then open JupyterLab on it. Arguments after `--` "
-                    "go to JupyterLab, e.g. `course lab -- --no-browser --port 8890`.")
-    lab.add_argument("--work-dir", type=Path, default=None,
-                     help="your work folder (default: work/ in the course's root)")
-    lab.add_argument("--dry-run", action="store_true",
-                     help="fill the work folder and print the JupyterLab command, do not start it")
-    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, metavar="JUPYTER-ARGS",
-                     help="passed on to `jupyter lab`")
+        "overwriting your files), then open JupyterLab on it. Arguments after `--` "
+        "go to JupyterLab, e.g. `course lab -- --no-browser --port 8890`.",
+    )
+    lab.add_argument(
+        "--work-dir",
+        type=Path,
+        default=None,
+        help="your work folder (default: work/ in the course's root)",
+    )
+    lab.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="fill the work folder and print the JupyterLab command, do not start it",
+    )
+    lab.add_argument(
+        "jupyter_args",
+        nargs=argparse.REMAINDER,
+        metavar="JUPYTER-ARGS",
+        help="passed on to `jupyter lab`",
+    )
     lab.set_defaults(func=cmd_lab)
 
     reset = sub.add_parser(
-        "reset", help="a fresh copy of one notebook in your work folder (the old one is kept)")
-    reset.add_argument("chapter", metavar="CHAPTER",
-                       help="chapter number or name (02, training) or a path such as "
-                            "exercises/02_training.ipynb")
-    reset.add_argument("--exercise", action="store_true",
-                       help="reset the chapter's exercise notebook instead of the chapter")
-    reset.add_argument("--work-dir", type=Path, default=None,
-                       help="your work folder (default: work/ in the course's root)")
+        "reset", help="a fresh copy of one notebook in your work folder (the old one is kept)"
+    )
+    reset.add_argument(
+        "chapter",
+        metavar="CHAPTER",
+        help="chapter number or name (02, training) or a path such as exercises/02_training.ipynb",
+    )
+    reset.add_argument(
+        "--exercise",
+        action="store_true",
+        help="reset the chapter's exercise notebook instead of the chapter",
+    )
+    reset.add_argument(
+        "--work-dir",
+        type=Path,
+        default=None,
+        help="your work folder (default: work/ in the course's root)",
+    )
     reset.set_defaults(func=cmd_reset)
 
     run = sub.add_parser("run", help="execute chapters with papermill into build/")
-    run.add_argument("chapters", nargs="*", metavar="CHAPTER",
-                     help="chapter number, name or notebook path (default: all)")
-    run.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                     help="set a notebook parameter, e.g. -p epochs 20 (repeatable)")
-    run.add_argument("--smoke", action="store_true",
-                     help="the quick configuration (smoke=True), as CI runs it")
-    run.add_argument("--output-dir", default="build", type=Path,
-                     help="where executed notebooks go (default: build)")
+    run.add_argument(
+        "chapters",
+        nargs="*",
+        metavar="CHAPTER",
+        help="chapter number, name or notebook path (default: all)",
+    )
+    run.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="set a notebook parameter, e.g. -p epochs 20 (repeatable)",
+    )
+    run.add_argument(
+        "--smoke", action="store_true", help="the quick configuration (smoke=True), as CI runs it"
+    )
+    run.add_argument(
+        "--output-dir",
+        default="build",
+        type=Path,
+        help="where executed notebooks go (default: build)",
+    )
     run.set_defaults(func=cmd_run)
 
-    outputs = sub.add_parser("outputs",
-                             help="regenerate the stored outputs of notebooks/ in place")
-    outputs.add_argument("chapters", nargs="*", metavar="CHAPTER",
-                         help="chapter number, name or notebook path (default: all)")
+    outputs = sub.add_parser("outputs", help="regenerate the stored outputs of notebooks/ in place")
+    outputs.add_argument(
+        "chapters",
+        nargs="*",
+        metavar="CHAPTER",
+        help="chapter number, name or notebook path (default: all)",
+    )
     outputs.set_defaults(func=cmd_outputs)
 
     claims = sub.add_parser("claims", help="run chapters at other parameters; fail on any claim")
-    claims.add_argument("chapters", nargs="*", metavar="CHAPTER",
-                        help="chapter number, name or notebook path (default: all)")
+    claims.add_argument(
+        "chapters",
+        nargs="*",
+        metavar="CHAPTER",
+        help="chapter number, name or notebook path (default: all)",
+    )
     claims.add_argument("--jobs", type=int, default=2, help="runs at a time (default: 2)")
-    claims.add_argument("--output-dir", default=Path("build/claims"), type=Path,
-                        help="where executed notebooks and report.md go (default: build/claims)")
+    claims.add_argument(
+        "--output-dir",
+        default=Path("build/claims"),
+        type=Path,
+        help="where executed notebooks and report.md go (default: build/claims)",
+    )
     claims.set_defaults(func=cmd_claims)
 
     try:

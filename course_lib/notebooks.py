@@ -50,8 +50,11 @@ __all__ = [
 COURSE_KERNEL = "course-nn"
 #: The ``kernelspec`` metadata every course notebook carries, so that JupyterLab picks the course
 #: kernel without asking.
-COURSE_KERNELSPEC = {"name": COURSE_KERNEL, "display_name": "Python 3 (course)",
-                     "language": "python"}
+COURSE_KERNELSPEC = {
+    "name": COURSE_KERNEL,
+    "display_name": "Python 3 (course)",
+    "language": "python",
+}
 
 #: Environment variables removed before a notebook runs (they change ``model.summary()``).
 _UNSET_ENV = ("COLUMNS", "LINES", "JUPYTER_COLUMNS", "JUPYTER_LINES", "NO_COLOR", "FORCE_COLOR")
@@ -69,8 +72,15 @@ _CHAPTER_PATTERN = re.compile(r"^\d\d_[A-Za-z0-9_]+\.ipynb$")
 class NotebookRunError(RuntimeError):
     """A notebook failed: carries the notebook, the failing cell and the exception."""
 
-    def __init__(self, notebook: Path, cell_index: int | None, ename: str, evalue: str,
-                 output: Path | None = None, cell_source: str = "") -> None:
+    def __init__(
+        self,
+        notebook: Path,
+        cell_index: int | None,
+        ename: str,
+        evalue: str,
+        output: Path | None = None,
+        cell_source: str = "",
+    ) -> None:
         self.notebook = Path(notebook)
         self.cell_index = cell_index
         self.ename = ename
@@ -142,8 +152,10 @@ def resolve_chapters(chapters: Sequence[str], notebooks_dir: Path | None = None)
             available = chapter_notebooks(notebooks_dir)
         key = chapter.strip().lower()
         matches = [
-            p for p in available
-            if key in (p.stem, p.stem[:2], p.stem[3:]) or (key.isdigit() and int(key) == int(p.stem[:2]))
+            p
+            for p in available
+            if key in (p.stem, p.stem[:2], p.stem[3:])
+            or (key.isdigit() and int(key) == int(p.stem[:2]))
         ]
         if len(matches) != 1:
             names = ", ".join(p.stem for p in available) or "none yet"
@@ -256,8 +268,11 @@ def _kernel_name() -> str:
 def _first_line(notebook: Path, cell_index: int | None) -> str:
     """First non-empty line of a cell's source, to name the failing cell in messages."""
     try:
-        cells = [c for c in nbformat.read(notebook, as_version=4).cells
-                 if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+        cells = [
+            c
+            for c in nbformat.read(notebook, as_version=4).cells
+            if "papermill-error-cell-tag" not in c.metadata.get("tags", [])
+        ]
         cell = cells[cell_index]
     except (OSError, IndexError, TypeError, ValueError):
         return ""
@@ -287,9 +302,14 @@ def _execute(notebook: Path, output: Path, parameters: Mapping[str, object]) -> 
                 **engine_options,
             )
         except PapermillExecutionError as error:
-            raise NotebookRunError(notebook, error.cell_index, error.ename, error.evalue,
-                                   output if output.exists() else None,
-                                   _first_line(output, error.cell_index)) from error
+            raise NotebookRunError(
+                notebook,
+                error.cell_index,
+                error.ename,
+                error.evalue,
+                output if output.exists() else None,
+                _first_line(output, error.cell_index),
+            ) from error
     return time.perf_counter() - started
 
 
@@ -359,17 +379,21 @@ def stored_source_hash(nb: nbformat.NotebookNode) -> str | None:
 def _merge_streams(outputs: list) -> list:
     merged: list = []
     for output in outputs:
-        if (output.get("output_type") == "stream" and merged
-                and merged[-1].get("output_type") == "stream"
-                and merged[-1].get("name") == output.get("name")):
+        if (
+            output.get("output_type") == "stream"
+            and merged
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1].get("name") == output.get("name")
+        ):
             merged[-1]["text"] += output["text"]
         else:
             merged.append(output)
     return merged
 
 
-def clean_executed(executed: nbformat.NotebookNode,
-                   original: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def clean_executed(
+    executed: nbformat.NotebookNode, original: nbformat.NotebookNode
+) -> nbformat.NotebookNode:
     """Copy the executed outputs into the original notebook, without run-specific metadata,
     and point it at the course kernel."""
     if len(executed.cells) != len(original.cells):
@@ -400,8 +424,7 @@ def regenerate_outputs(notebooks: Sequence[Path], progress: bool = True) -> list
 
     results = []
     keep_dir = Path(tempfile.mkdtemp(prefix="course-outputs-"))
-    bar = tqdm([Path(nb) for nb in notebooks], desc="regenerating", unit="nb",
-               disable=not progress)
+    bar = tqdm([Path(nb) for nb in notebooks], desc="regenerating", unit="nb", disable=not progress)
     for notebook in bar:
         bar.set_postfix_str(notebook.name)
         output = keep_dir / notebook.name
