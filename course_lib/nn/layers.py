@@ -151,6 +151,20 @@ def _check_batch_ndim(layer: Layer, x: np.ndarray, what: str) -> None:
         )
 
 
+def _output_size(h, w, window, strides, padding, argument):
+    """Output height and width of a sliding ``window`` over an (h, w) image; a window that does
+    not fit (padding "valid") is an error naming ``argument`` (kernel_size or pool_size)."""
+    (kh, kw), (sh, sw) = window, strides
+    ho = _window_geometry(h, kh, sh, padding)[0]
+    wo = _window_geometry(w, kw, sw, padding)[0]
+    if ho < 1 or wo < 1:
+        raise ValueError(
+            f"Received an invalid value for `{argument}`, expected a window no larger than "
+            f"the input ({h}x{w}) with padding='valid'. Received: {argument}={window}"
+        )
+    return ho, wo
+
+
 def _window_geometry(size: int, window: int, stride: int, padding: str) -> tuple[int, int, int]:
     """(output size, padding before, padding after) along one axis, as TensorFlow computes them:
     "valid" uses no padding; "same" gives ceil(size / stride) outputs and puts the odd padded
@@ -567,16 +581,7 @@ class Conv2D(Layer):
 
     def compute_output_shape(self, input_shape):
         h, w, _ = _check_image_shape("Conv2D", input_shape)
-        (kh, kw), (sh, sw) = self.kernel_size, self.strides
-        ho, wo = (
-            _window_geometry(h, kh, sh, self.padding)[0],
-            _window_geometry(w, kw, sw, self.padding)[0],
-        )
-        if ho < 1 or wo < 1:
-            raise ValueError(
-                f"Received an invalid value for `kernel_size`, expected a window no larger than "
-                f"the input ({h}x{w}) with padding='valid'. Received: kernel_size={self.kernel_size}"
-            )
+        ho, wo = _output_size(h, w, self.kernel_size, self.strides, self.padding, "kernel_size")
         return (ho, wo, self.filters)
 
     def build(self, input_shape):
@@ -692,16 +697,7 @@ class MaxPooling2D(Layer):
 
     def compute_output_shape(self, input_shape):
         h, w, c = _check_image_shape("MaxPooling2D", input_shape)
-        (ph, pw), (sh, sw) = self.pool_size, self.strides
-        ho, wo = (
-            _window_geometry(h, ph, sh, self.padding)[0],
-            _window_geometry(w, pw, sw, self.padding)[0],
-        )
-        if ho < 1 or wo < 1:
-            raise ValueError(
-                f"Received an invalid value for `pool_size`, expected a window no larger than "
-                f"the input ({h}x{w}) with padding='valid'. Received: pool_size={self.pool_size}"
-            )
+        ho, wo = _output_size(h, w, self.pool_size, self.strides, self.padding, "pool_size")
         return (ho, wo, c)
 
     def forward(self, x, training=False):

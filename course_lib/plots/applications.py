@@ -24,6 +24,16 @@ __all__ = [
 ]
 
 
+def _check_n_cols(n_cols, n: int) -> int:
+    """A positive number of grid columns, at most the number of images ``n``."""
+    if isinstance(n_cols, bool) or not isinstance(n_cols, (int, np.integer)) or n_cols < 1:
+        raise ValueError(
+            "Received an invalid value for `n_cols`, expected a positive integer. "
+            f"Received: n_cols={n_cols!r}"
+        )
+    return min(int(n_cols), n)
+
+
 def plot_digits(
     images: np.ndarray,
     labels: Sequence[int] | np.ndarray | None = None,
@@ -55,12 +65,7 @@ def plot_digits(
                 f"Received an invalid value for `{name}`, expected one per image ({n}). "
                 f"Received: len({name})={len(values)}"
             )
-    if isinstance(n_cols, bool) or not isinstance(n_cols, (int, np.integer)) or n_cols < 1:
-        raise ValueError(
-            "Received an invalid value for `n_cols`, expected a positive integer. "
-            f"Received: n_cols={n_cols!r}"
-        )
-    n_cols = min(int(n_cols), n)
+    n_cols = _check_n_cols(n_cols, n)
     n_rows = int(np.ceil(n / n_cols))
     width, height = (1.0, 1.2) if predictions is None else (1.25, 1.75)
     fig, axes = plt.subplots(
@@ -300,12 +305,7 @@ def plot_image_grid(
             f"Received an invalid value for `titles`, expected one per image ({n}). "
             f"Received: len(titles)={len(titles)}"
         )
-    if isinstance(n_cols, bool) or not isinstance(n_cols, (int, np.integer)) or n_cols < 1:
-        raise ValueError(
-            "Received an invalid value for `n_cols`, expected a positive integer. "
-            f"Received: n_cols={n_cols!r}"
-        )
-    n_cols = min(int(n_cols), n)
+    n_cols = _check_n_cols(n_cols, n)
     n_rows = int(np.ceil(n / n_cols))
     if symmetric:
         limit = float(np.abs(images).max()) or 1.0
