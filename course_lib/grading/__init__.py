@@ -8,6 +8,6 @@ Importing this package is light (NumPy and nbformat only; never TensorFlow).
 """
 
 from course_lib.grading.cases import Case, Question, Suite
-from course_lib.grading.check import CheckResult, check
+from course_lib.grading.check import CheckResult, check, requires
 
-__all__ = ["check", "CheckResult", "Case", "Question", "Suite"]
+__all__ = ["check", "requires", "CheckResult", "Case", "Question", "Suite"]

@@ -49,9 +49,7 @@ class MissingName(LookupError):
     """The learner's namespace has no object of this name."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(
-            f"`{name}` is not defined. Run the cell that defines it and check its spelling."
-        )
+        super().__init__(f"`{name}` is not defined")
         self.name = name
 
 
@@ -96,12 +94,17 @@ class Case:
 
 @dataclass
 class Question:
-    """A graded question: an id such as ``"ch2.q1"``, a title and the names it asks for."""
+    """A graded question: an id such as ``"ch2.q1"``, a title and the names it asks for.
+
+    ``kind`` is ``"code"`` (the learner writes code) or ``"prediction"`` (the learner writes down
+    a choice or a number before running a cell; see :mod:`course_lib.grading.predict`).
+    """
 
     id: str
     title: str
     names: tuple[str, ...] = ()
     cases: list[Case] = field(default_factory=list)
+    kind: str = "code"
 
     @property
     def max_points(self) -> float:
@@ -161,10 +164,17 @@ class Suite:
         self.exercise = exercise
         self.questions: dict[str, Question] = {}
 
-    def question(self, key: str, title: str, names: tuple[str, ...] = ()) -> Question:
+    def question(
+        self, key: str, title: str, names: tuple[str, ...] = (), kind: str = "code"
+    ) -> Question:
+        if kind not in ("code", "prediction"):
+            raise ValueError(
+                f"Received an invalid value for `kind`, expected 'code' or 'prediction'. "
+                f"Received: kind={kind!r}"
+            )
         qid = f"{self.exercise}.{key}"
         if qid not in self.questions:
-            self.questions[qid] = Question(qid, title, tuple(names))
+            self.questions[qid] = Question(qid, title, tuple(names), kind=kind)
         return self.questions[qid]
 
     def case(self, key: str, points: float = 1.0, **kwargs: Any) -> Callable[[Callable], Callable]:

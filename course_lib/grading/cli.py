@@ -31,6 +31,7 @@ def cmd_exercises(args: argparse.Namespace) -> int:
     from course_lib.grading.expected import stale_expected, update_expected
     from course_lib.grading.fences import FenceError, stale_exercises, write_exercises
     from course_lib.grading.grader import GradingError, default_solutions_dir
+    from course_lib.grading.table import stale_readme, update_readme
 
     solutions = Path(args.solutions) if args.solutions else default_solutions_dir()
     exercises = Path(args.output) if args.output else solutions.parent / "exercises"
@@ -42,10 +43,13 @@ def cmd_exercises(args: argparse.Namespace) -> int:
                 print(f"out of date: {exercises / name}")
             for ex in stale_values:
                 print(f"out of date: expected values of {ex} (course_lib/grading/expected.json)")
-            if stale or stale_values:
+            table = stale_readme(solutions)
+            if table:
+                print(f"out of date: the question table of {solutions / 'README.md'}")
+            if stale or stale_values or table:
                 print("Run `course exercises` to regenerate.")
                 return 1
-            print("exercises/ and expected values are up to date.")
+            print("exercises/, expected values and the question table are up to date.")
             return 0
         changed = write_exercises(solutions, exercises)
         for path in changed:
@@ -53,10 +57,13 @@ def cmd_exercises(args: argparse.Namespace) -> int:
         recomputed = update_expected(solutions, force=args.force)
         for ex in recomputed:
             print(f"recomputed the public expected values of {ex}")
-        if not changed and not recomputed:
+        table = update_readme(solutions)
+        if table:
+            print(f"wrote the question table of {solutions / 'README.md'}")
+        if not changed and not recomputed and not table:
             print("exercises/ is up to date.")
         return 0
-    except (FenceError, GradingError) as exc:
+    except (FenceError, GradingError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -6,6 +6,10 @@ In a code cell each fenced block (fence lines included) becomes, at the indentat
     # YOUR CODE HERE
     raise NotImplementedError()
 
+except at the top level of a cell (no indentation), where it becomes ``# YOUR CODE HERE`` alone:
+a top-level ``raise`` would stop "Restart and run all" at that cell, and the names the block would
+have defined are reported as "not answered yet" by the check cells (and by ``requires``).
+
 In a Markdown cell the block becomes ``YOUR ANSWER HERE``. Outputs and execution counts are
 cleared. A nested, unclosed or unopened fence is a :class:`FenceError` naming the notebook and the
 cell. Stripping is idempotent: a notebook without fences comes back unchanged.
@@ -58,8 +62,10 @@ def strip_fences(source: str, cell_type: str = "code", where: str = "cell") -> s
                 )
             opened_at = number
             indent = begin.group("indent")
-            if cell_type == "code":
+            if cell_type == "code" and indent:
                 out += [f"{indent}# YOUR CODE HERE", f"{indent}raise NotImplementedError()"]
+            elif cell_type == "code":
+                out.append("# YOUR CODE HERE")
             else:
                 out.append(f"{indent}YOUR ANSWER HERE")
         elif end:

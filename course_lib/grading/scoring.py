@@ -21,12 +21,24 @@ __all__ = [
     "SubmissionResult",
     "call_case",
     "error_text",
+    "is_unanswered",
     "score_case",
     "score_suite",
     "zero_questions",
 ]
 
 NOT_ANSWERED = "not answered yet (the code still raises NotImplementedError)"
+NOT_ANSWERED_PREDICTION = "not answered yet (the prediction is still None)"
+NOT_DEFINED = "not answered yet, or the cell that defines it has not run (check the spelling)"
+
+
+def is_unanswered(outcome: dict | None, message: str) -> bool:
+    """Whether a case failed only because the question has not been answered yet."""
+    if outcome is None:
+        return False
+    return bool(outcome.get("not_implemented") or outcome.get("missing")) or (
+        "value" in outcome and NOT_ANSWERED_PREDICTION in message
+    )
 
 
 @dataclass
@@ -134,7 +146,8 @@ def score_case(case: Case, outcome: dict | None, want: Any) -> tuple[bool, str]:
         if outcome.get("not_implemented"):
             return False, _message(case, NOT_ANSWERED)
         if outcome.get("missing"):
-            return False, _message(case, str(outcome.get("error", "a name is missing"))[:300])
+            missing = str(outcome.get("error", "a name is missing"))[:300].rstrip(". ")
+            return False, _message(case, f"{missing}: {NOT_DEFINED}")
         error = str(outcome.get("error", "error"))
         if case.hidden:
             kind = str(outcome.get("type") or error.split(":")[0])[:60]

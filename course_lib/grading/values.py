@@ -119,9 +119,13 @@ def _decode_array(body: dict) -> np.ndarray:
         raise DecodeError("array values out of range") from exc
 
 
+_KIND_WORDS = {"f": "floats", "i": "integers", "u": "integers", "b": "booleans"}
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
+        kind = _KIND_WORDS.get(value.dtype.kind, str(value.dtype))
+        return f"an array of shape {value.shape} of {kind}"
     if isinstance(value, tuple):
         return f"a sequence of length {len(value)}"
     if isinstance(value, dict):
@@ -135,6 +139,25 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _kind_of(value: Any) -> str:
+    """'floats', 'integers' or 'booleans': what a number, a sequence of numbers or an array holds."""
+    if isinstance(value, np.ndarray):
+        return _KIND_WORDS.get(value.dtype.kind, str(value.dtype))
+    if isinstance(value, tuple):
+        kinds = {_kind_of(v) for v in value}
+        return kinds.pop() if len(kinds) == 1 else "numbers"
+    if isinstance(value, bool):
+        return "booleans"
+    return "integers" if isinstance(value, int) else "floats"
+
+
+def _child(where: str, key: Any) -> str:
+    """How an item is named in messages: a top-level dict key by its name (``dW1``)."""
+    if isinstance(key, str):
+        return f"{where}[{key!r}]" if where else key
+    return f"{where}[{key}]" if where else f"item {key}"
+
+
 def compare_values(
     got: Any, want: Any, rtol: float = 1e-6, atol: float = 1e-8, where: str = ""
 ) -> tuple[bool, str]:
@@ -142,60 +165,80 @@ def compare_values(
 
     Numbers and arrays are compared with ``|got - want| <= atol + rtol * |want|``; a 0-d array and
     a number are interchangeable, and so are a shape-(n,) array and a sequence of n numbers.
+    Every wrong item of a dict or a sequence is listed (by its key: ``dW1: ...; db1: ...``), not
+    only the first one. Messages name shapes and kinds of numbers, never expected values.
     """
+    problems: list[str] = []
+    _compare(got, want, rtol, atol, where, problems)
+    return not problems, "; ".join(problems)
+
+
+def _compare(got: Any, want: Any, rtol: float, atol: float, where: str, problems: list) -> None:
     prefix = f"{where}: " if where else ""
     if isinstance(want, dict):
         if not isinstance(got, dict):
-            return False, f"{prefix}expected a dict, got {_describe(got)}"
+            problems.append(f"{prefix}expected a dict, got {_describe(got)}")
+            return
         missing = [k for k in want if k not in got]
         if missing:
-            return False, f"{prefix}the dict is missing the key(s) {', '.join(map(repr, missing))}"
+            problems.append(
+                f"{prefix}the dict is missing the key(s) {', '.join(map(repr, missing))}"
+            )
         for key in want:
-            ok, msg = compare_values(got[key], want[key], rtol, atol, f"{where}[{key!r}]")
-            if not ok:
-                return ok, msg
-        return True, ""
+            if key in got:
+                _compare(got[key], want[key], rtol, atol, _child(where, key), problems)
+        return
     if isinstance(want, str) or want is None or isinstance(want, bool):
         if type(got) is not type(want) or got != want:
-            return False, f"{prefix}got {got!r}" if isinstance(
-                got, (str, bool)
-            ) or got is None else (f"{prefix}got {_describe(got)}")
-        return True, ""
+            shown = repr(got)[:80] if isinstance(got, (str, bool)) or got is None else None
+            problems.append(f"{prefix}got {shown}" if shown else f"{prefix}got {_describe(got)}")
+        return
     if isinstance(want, tuple) and not all(_is_number(w) for w in want):
         if not isinstance(got, tuple):
-            return False, f"{prefix}expected a sequence of {len(want)} items, got {_describe(got)}"
+            problems.append(
+                f"{prefix}expected a sequence of {len(want)} items, got {_describe(got)}"
+            )
+            return
         if len(got) != len(want):
-            return False, f"{prefix}expected {len(want)} items, got {len(got)}"
+            problems.append(f"{prefix}expected {len(want)} items, got {len(got)}")
+            return
         for i, (g, w) in enumerate(zip(got, want, strict=True)):
-            ok, msg = compare_values(g, w, rtol, atol, f"{where}[{i}]" if where else f"item {i}")
-            if not ok:
-                return ok, msg
-        return True, ""
+            _compare(g, w, rtol, atol, _child(where, i), problems)
+        return
     # Numbers, arrays and sequences of numbers.
     try:
         want_arr = np.asarray(want, dtype=np.float64)
         if isinstance(got, tuple) and not all(_is_number(g) for g in got):
-            return False, f"{prefix}expected numbers, got a sequence holding non-numbers"
+            problems.append(f"{prefix}expected numbers, got a sequence holding non-numbers")
+            return
         if isinstance(got, (str, dict)) or got is None:
-            return False, f"{prefix}expected {_describe(want)}, got {_describe(got)}"
+            problems.append(f"{prefix}expected {_describe(want)}, got {_describe(got)}")
+            return
         got_arr = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
-        return False, f"{prefix}expected numbers, got {_describe(got)}"
+        problems.append(f"{prefix}expected numbers, got {_describe(got)}")
+        return
     if got_arr.shape != want_arr.shape:
         if got_arr.size == want_arr.size == 1:
             got_arr = got_arr.reshape(want_arr.shape)
         else:
-            return False, (f"{prefix}wrong shape: got {got_arr.shape}, expected {want_arr.shape}")
+            problems.append(
+                f"{prefix}wrong shape: got {got_arr.shape} ({_kind_of(got)}), "
+                f"expected {want_arr.shape} ({_kind_of(want)})"
+            )
+            return
     bad = ~np.isfinite(got_arr) & np.isfinite(want_arr)
     if bad.any():
-        return False, f"{prefix}contains NaN or inf where a finite number was expected"
+        problems.append(f"{prefix}contains NaN or inf where a finite number was expected")
+        return
     close = np.isclose(got_arr, want_arr, rtol=rtol, atol=atol, equal_nan=True)
     if not close.all():
         diff = np.abs(np.nan_to_num(got_arr - want_arr, nan=np.inf))
         worst = np.unravel_index(int(np.argmax(np.where(close, 0, diff))), diff.shape)
         at = f" at index {tuple(int(i) for i in worst)}" if got_arr.ndim else ""
-        return False, (
+        integral = _kind_of(want) == "integers" and _kind_of(got) == "floats"
+        kinds = " (expected integers, got floats)" if integral else ""
+        problems.append(
             f"{prefix}values differ from the reference: {int((~close).sum())} of "
-            f"{close.size} wrong, largest difference {float(diff[worst]):.3g}{at}"
+            f"{close.size} wrong, largest difference {float(diff[worst]):.3g}{at}{kinds}"
         )
-    return True, ""

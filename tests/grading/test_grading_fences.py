@@ -20,9 +20,10 @@ from course_lib.grading.fences import (
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_top_level_fence_becomes_placeholder():
+def test_top_level_fence_becomes_a_placeholder_that_does_not_raise():
+    # A top-level raise would stop "Restart and run all" at this cell.
     source = "x = 1\n### BEGIN SOLUTION\ny = x + 1\nz = 2\n### END SOLUTION\nprint(x)"
-    assert strip_fences(source) == "x = 1\n# YOUR CODE HERE\nraise NotImplementedError()\nprint(x)"
+    assert strip_fences(source) == "x = 1\n# YOUR CODE HERE\nprint(x)"
 
 
 @pytest.mark.parametrize("indent", ["    ", "        ", "\t"])
