@@ -51,6 +51,8 @@ def cmd_exercises(args: argparse.Namespace) -> int:
                 return 1
             print("exercises/, expected values and the question table are up to date.")
             return 0
+        if args.exercise:
+            return _one_exercise(args.exercise, solutions, exercises, args.force)
         changed = write_exercises(solutions, exercises)
         for path in changed:
             print(f"wrote {path}")
@@ -66,6 +68,35 @@ def cmd_exercises(args: argparse.Namespace) -> int:
     except (FenceError, GradingError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+def _one_exercise(exercise: str, solutions: Path, exercises: Path, force: bool) -> int:
+    """``course exercises --exercise chN``: that exercise's notebook and expected values only
+    (the question table is left for a full run, which needs every exercise's cases)."""
+    import nbformat
+
+    from course_lib.grading.expected import update_expected
+    from course_lib.grading.fences import make_exercise, render_notebook
+    from course_lib.grading.grader import _solution_notebooks
+
+    notebooks = _solution_notebooks(solutions)
+    if exercise not in notebooks:
+        print(
+            f"error: Received an invalid value for `--exercise`, expected one of "
+            f"{', '.join(sorted(notebooks))}. Received: {exercise!r}",
+            file=sys.stderr,
+        )
+        return 1
+    source = notebooks[exercise]
+    text = render_notebook(make_exercise(nbformat.read(source, as_version=4), str(source)))
+    target = exercises / source.name
+    exercises.mkdir(parents=True, exist_ok=True)
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")
+    for ex in update_expected(solutions, force=force, only=exercise):
+        print(f"recomputed the public expected values of {ex}")
+    return 0
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -147,6 +178,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--force",
         action="store_true",
         help="recompute every public expected value, even if none changed",
+    )
+    ex.add_argument(
+        "--exercise",
+        metavar="chN",
+        help="only this exercise's notebook and expected values (not the question table)",
     )
     ex.set_defaults(func=cmd_exercises)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 from course_lib.grading.cases import public_suite, source_digest
@@ -52,23 +53,48 @@ def update_expected(
     force: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int = DEFAULT_MEMORY_MB,
+    only: str | None = None,
 ) -> list[str]:
-    """Recompute the stale entries (all with ``force``); return the exercises recomputed."""
+    """Recompute the stale entries (all with ``force``; only exercise ``only`` when given);
+    return the exercises recomputed."""
     solutions_dir = Path(solutions_dir)
-    stored = _load(path)
     solutions = _solution_notebooks(solutions_dir)
     todo = sorted(solutions) if force else stale_expected(solutions_dir, path)
+    if only is not None:
+        todo = [ex for ex in todo if ex == only]
+    refs = {
+        ex: reference_values(ex, solutions_dir, timeout, memory_mb, hidden=False)
+        for ex in todo
+        if ex in solutions
+    }
+    with _locked(path):  # read-modify-write: two `course exercises --exercise` runs at once
+        _store(path, solutions, todo, refs)
+    return todo
+
+
+@contextmanager
+def _locked(path: Path):
+    import fcntl
+
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _store(path: Path, solutions: dict, todo: list[str], refs: dict) -> None:
+    stored = _load(path)
     for ex in todo:
         values = {k: v for k, v in stored["values"].items() if not k.startswith(f"{ex}.")}
         stored["digests"].pop(ex, None)
         if ex in solutions:
-            refs = reference_values(ex, solutions_dir, timeout, memory_mb, hidden=False)
             public = {c.id for c in public_suite(ex).cases if c.expected is None}
-            values.update({cid: encode(v) for cid, v in refs.items() if cid in public})
+            values.update({cid: encode(v) for cid, v in refs[ex].items() if cid in public})
             stored["digests"][ex] = digest(ex, solutions[ex])
         stored["values"] = values
     if todo:
         stored["digests"] = dict(sorted(stored["digests"].items()))
         stored["values"] = dict(sorted(stored["values"].items()))
         path.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return todo
