@@ -65,7 +65,7 @@ def cmd_exercises(args: argparse.Namespace) -> int:
         if not changed and not recomputed and not table:
             print("exercises/ is up to date.")
         return 0
-    except (FenceError, GradingError, ValueError) as exc:
+    except (FenceError, GradingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -2,7 +2,9 @@
 
 ``course exercises`` rewrites the part of the README between :data:`BEGIN` and :data:`END` with one
 table per exercise (question, kind, points, what the public and the hidden cases check), so the
-table can never disagree with the cases; ``course exercises --check`` fails when it does.
+table can never disagree with the cases; ``course exercises --check`` fails when it does. A
+solutions folder without a README, or whose README has no such markers (an instructor's own
+folder), has no table to keep.
 """
 
 from __future__ import annotations
@@ -53,12 +55,14 @@ def question_table(solutions_dir: str | Path) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
+def _has_table(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    text = path.read_text(encoding="utf-8")
+    return BEGIN in text and END in text
+
+
 def _render(readme: str, table: str) -> str:
-    if BEGIN not in readme or END not in readme:
-        raise ValueError(
-            f"solutions/README.md has no generated question table: add the lines {BEGIN!r} "
-            f"and {END!r} where it belongs."
-        )
     head, rest = readme.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     return f"{head}{BEGIN}\n{table}{END}{tail}"
@@ -67,6 +71,8 @@ def _render(readme: str, table: str) -> str:
 def stale_readme(solutions_dir: str | Path) -> bool:
     """Whether ``solutions_dir/README.md``'s question table differs from the suites."""
     path = Path(solutions_dir) / "README.md"
+    if not _has_table(path):
+        return False
     text = path.read_text(encoding="utf-8")
     return _render(text, question_table(solutions_dir)) != text
 
@@ -74,6 +80,8 @@ def stale_readme(solutions_dir: str | Path) -> bool:
 def update_readme(solutions_dir: str | Path) -> bool:
     """Rewrite the question table of ``solutions_dir/README.md``; True when it changed."""
     path = Path(solutions_dir) / "README.md"
+    if not _has_table(path):
+        return False
     text = path.read_text(encoding="utf-8")
     new = _render(text, question_table(solutions_dir))
     if new != text:

@@ -155,3 +155,9 @@ def test_a_broken_solution_is_reported_and_the_exit_code_says_so(tmp_path, capsy
     assert (
         "does not pass its own tests" in sub["notes"][0] and "ZeroDivisionError" in sub["notes"][0]
     )
+
+
+def test_exercises_for_one_unknown_exercise_names_the_choices(capsys):
+    assert main(["exercises", "--exercise", "ch9"]) == 1
+    err = capsys.readouterr().err
+    assert "`--exercise`" in err and "ch1, ch2, ch3, ch4" in err and "'ch9'" in err
