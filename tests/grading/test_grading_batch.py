@@ -292,7 +292,7 @@ HOSTILE = {
                 ],
             }
         ).encode(),
-        cases_of(["ch1.q1"], ["relu_hand_worked", "relu_batch", "relu_random"]),
+        cases_of(["ch1.q1"], ["relu_hand_worked", "relu_batch", "relu_random", "relu_large_batch"]),
         ["`sigmoid` is not defined"],
     ),
     "escaping_process": (lambda: insert_after(ch1(), "ch1-code-1", ESCAPE), MAX1, []),
@@ -311,7 +311,14 @@ HOSTILE = {
         MAX1
         - cases_of(
             ["ch1.q1", "ch1.q2"],
-            ["relu_hand_worked", "relu_batch", "relu_random", "relu_layer_batch", "stacked"],
+            [
+                "relu_hand_worked",
+                "relu_batch",
+                "relu_random",
+                "relu_large_batch",
+                "relu_layer_batch",
+                "stacked",
+            ],
         ),
         ["your code raised RuntimeError", "values differ"],
     ),
@@ -372,7 +379,14 @@ HOSTILE = {
         MAX1
         - cases_of(
             ["ch1.q1", "ch1.q2"],
-            ["relu_hand_worked", "relu_batch", "relu_random", "relu_layer_batch", "stacked"],
+            [
+                "relu_hand_worked",
+                "relu_batch",
+                "relu_random",
+                "relu_large_batch",
+                "relu_layer_batch",
+                "stacked",
+            ],
         ),
         ["did not return within"],
     ),
@@ -406,7 +420,14 @@ HOSTILE = {
         MAX1
         - cases_of(
             ["ch1.q1", "ch1.q2"],
-            ["relu_hand_worked", "relu_batch", "relu_random", "relu_layer_batch", "stacked"],
+            [
+                "relu_hand_worked",
+                "relu_batch",
+                "relu_random",
+                "relu_large_batch",
+                "relu_layer_batch",
+                "stacked",
+            ],
         ),
         ["MemoryError"],
     ),
@@ -437,7 +458,14 @@ HOSTILE = {
         MAX1
         - cases_of(
             ["ch1.q1", "ch1.q2"],
-            ["sigmoid_hand_worked", "sigmoid_extreme", "sigmoid_batch", "stacked"],
+            [
+                "sigmoid_hand_worked",
+                "sigmoid_no_overflow",
+                "sigmoid_after_bias",
+                "sigmoid_extreme",
+                "sigmoid_batch",
+                "stacked",
+            ],
         ),
         ["SIGSEGV"],
     ),
