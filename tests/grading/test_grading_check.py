@@ -14,15 +14,26 @@ def good_relu(z):
 
 
 def good_sigmoid(z):
+    e = np.exp(-np.abs(z))  # exp of non-positive numbers only: no overflow
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def naive_sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
 def test_correct_answers_pass_every_public_case():
     result = check("ch1.q1", {"relu": good_relu, "sigmoid": good_sigmoid})
     assert isinstance(result, CheckResult) and result.passed
-    assert result.score == result.max_score == 3
+    assert result.score == result.max_score == 4
     assert "All public checks pass" in repr(result)
     assert "All public checks pass" in result._repr_html_() and "✔" in result._repr_html_()
+
+
+def test_a_naive_sigmoid_fails_the_public_overflow_case():
+    result = check("ch1.q1", {"relu": good_relu, "sigmoid": naive_sigmoid})
+    assert not result.passed and result.score == 3
+    assert "overflow" in repr(result)
 
 
 def test_single_function_form():
@@ -34,7 +45,7 @@ def test_single_function_form():
 
 def test_wrong_answer_gets_message_and_hint_but_not_the_expected_values():
     result = check("ch1.q1", {"relu": lambda z: z, "sigmoid": good_sigmoid})
-    assert not result.passed and result.score == 1
+    assert not result.passed and result.score == 2  # both relu cases fail, both sigmoid pass
     text = repr(result)
     assert "✘ relu on a hand-worked vector" in text
     assert "Hint:" in text and "Not there yet" in text
