@@ -70,3 +70,48 @@ def failed_messages(result) -> list[str]:
 
 def questions_of(exercise: str) -> list[str]:
     return list(public_suite(exercise).questions)
+
+
+def wrong_answer_tests(exercise: str, wrong: dict, named: dict) -> tuple:
+    """The four tests every ``test_wrong_answers_chN.py`` runs on its ``WRONG`` and ``NAMED``.
+
+    ``wrong[question][label]`` maps names to a wrong answer's replacements; ``named[question,
+    label]`` is an item (or a tuple of items) the failure messages must name. Assign the result
+    to four ``test_*`` names at module level so pytest collects them there.
+    """
+    import numpy as np
+    import pytest
+
+    cases = [(q, label) for q, answers in wrong.items() for label in answers]
+
+    @pytest.mark.parametrize(("question", "label"), cases, ids=[f"{q}: {lb}" for q, lb in cases])
+    def test_wrong_answer_fails_a_public_check(question, label):
+        np.random.seed(0)
+        with np.errstate(all="ignore"):  # a case sets its own errstate where it tests overflow
+            result = public_result(question, **wrong[question][label])
+        assert not result.passed, f"{label} passes every public check of {question}"
+        items = named.get((question, label), ())
+        messages = failed_messages(result)
+        for item in (items,) if isinstance(items, str) else items:
+            assert any(item in m for m in messages), (item, messages)
+
+    @pytest.mark.parametrize("question", questions_of(exercise))
+    def test_solution_passes_every_public_check(question):
+        result = public_result(question)
+        assert result.passed and result.score == result.max_score > 0, repr(result)
+
+    def test_every_question_has_at_least_two_wrong_answers():
+        questions = questions_of(exercise)
+        assert set(wrong) == set(questions)
+        for question in questions:
+            assert len(wrong[question]) >= 2, question
+
+    def test_every_named_item_belongs_to_a_listed_wrong_answer():
+        assert set(named) <= set(cases)
+
+    return (
+        test_wrong_answer_fails_a_public_check,
+        test_solution_passes_every_public_check,
+        test_every_question_has_at_least_two_wrong_answers,
+        test_every_named_item_belongs_to_a_listed_wrong_answer,
+    )

@@ -8,12 +8,9 @@ are named: ``X_test_scaled``, ``k``, ``loss``, ...).
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from grading_answers import (
-    failed_messages,
-    public_result,
-    questions_of,
     solution_namespace,
+    wrong_answer_tests,
 )
 
 from course_lib.applications import KNearestNeighbors, accuracy
@@ -368,32 +365,9 @@ NAMED = {
     ("ch4.q7", "perplexity exp(-loss)"): "perplexity",
 }
 
-CASES = [(q, label) for q, answers in WRONG.items() for label in answers]
-
-
-@pytest.mark.parametrize(("question", "label"), CASES, ids=[f"{q}: {lb}" for q, lb in CASES])
-def test_wrong_answer_fails_a_public_check(question, label):
-    np.random.seed(0)
-    result = public_result(question, **WRONG[question][label])
-    assert not result.passed, f"{label} passes every public check of {question}"
-    item = NAMED.get((question, label))
-    if item is not None:
-        messages = failed_messages(result)
-        assert any(item in m for m in messages), messages
-
-
-@pytest.mark.parametrize("question", questions_of("ch4"))
-def test_solution_passes_every_public_check(question):
-    result = public_result(question)
-    assert result.passed and result.score == result.max_score > 0, repr(result)
-
-
-def test_every_question_has_at_least_two_wrong_answers():
-    questions = questions_of("ch4")
-    assert set(WRONG) == set(questions)
-    for question in questions:
-        assert len(WRONG[question]) >= 2, question
-
-
-def test_every_named_item_belongs_to_a_listed_wrong_answer():
-    assert set(NAMED) <= set(CASES)
+(
+    test_wrong_answer_fails_a_public_check,
+    test_solution_passes_every_public_check,
+    test_every_question_has_at_least_two_wrong_answers,
+    test_every_named_item_belongs_to_a_listed_wrong_answer,
+) = wrong_answer_tests("ch4", WRONG, NAMED)
